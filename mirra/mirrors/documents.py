@@ -1,0 +1,162 @@
+"""Vendor objects stored as their JSON plus the few columns lookups need.
+
+Each mirror declares one documents table in its own metadata (`document_table`). Every write goes
+through `Documents`, which queues a `state_changed` signal for after the commit, so the event
+stream sees exactly the committed changes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ColumnElement,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    and_,
+    select,
+    update,
+)
+
+from mirra import signals
+from mirra.sessions.store import UnitOfWork
+
+Document = dict[str, Any]
+
+
+def document_table(name: str, metadata: MetaData) -> Table:
+    return Table(
+        name,
+        metadata,
+        Column("seq", Integer, primary_key=True, autoincrement=True),  # insertion order
+        Column("id", String, nullable=False, unique=True),  # the vendor's object id
+        Column("kind", String, nullable=False, index=True),  # the vendor's object type
+        Column("parent", String, nullable=True, index=True),  # owning object's id, if any
+        Column("lookup", String, nullable=True, index=True),  # one searchable field (e.g. email)
+        Column("created", Integer, nullable=False),  # session-clock unix seconds
+        Column("deleted", Boolean, nullable=False, default=False),
+        Column("data", Text, nullable=False),  # the object's JSON
+    )
+
+
+class Documents:
+    """Reads and writes one mirror's objects inside a unit of work."""
+
+    def __init__(self, uow: UnitOfWork, table: Table, mirror: str) -> None:
+        self.uow = uow
+        self.table = table
+        self.mirror = mirror
+
+    def get(self, kind: str, object_id: str, *, include_deleted: bool = False) -> Document | None:
+        row = self._row(kind, object_id)
+        if row is None or (row.deleted and not include_deleted):
+            return None
+        return json.loads(row.data)  # type: ignore[no-any-return]
+
+    def is_deleted(self, kind: str, object_id: str) -> bool:
+        row = self._row(kind, object_id)
+        return row is not None and bool(row.deleted)
+
+    def insert(
+        self, kind: str, obj: Document, *, parent: str | None = None, lookup: str | None = None
+    ) -> Document:
+        self.uow.conn.execute(
+            self.table.insert().values(
+                id=obj["id"],
+                kind=kind,
+                parent=parent,
+                lookup=lookup,
+                created=obj.get("created", 0),
+                deleted=False,
+                data=json.dumps(obj),
+            )
+        )
+        self._announce(kind, obj["id"], None, obj)
+        return obj
+
+    def replace(
+        self, kind: str, obj: Document, before: Document, *, lookup: str | None = None
+    ) -> Document:
+        self.uow.conn.execute(
+            update(self.table)
+            .where(self.table.c.id == obj["id"])
+            .values(data=json.dumps(obj), lookup=lookup)
+        )
+        self._announce(kind, obj["id"], before, obj)
+        return obj
+
+    def mark_deleted(self, kind: str, before: Document) -> None:
+        self.uow.conn.execute(
+            update(self.table).where(self.table.c.id == before["id"]).values(deleted=True)
+        )
+        self._announce(kind, before["id"], before, None)
+
+    def page(
+        self,
+        kind: str,
+        *,
+        limit: int,
+        starting_after: int | None = None,
+        ending_before: int | None = None,
+        where: Sequence[ColumnElement[bool]] = (),
+    ) -> tuple[list[Document], bool]:
+        """One page, newest first, after/before a cursor's `seq`; and whether more exist."""
+        table = self.table
+        conditions = [table.c.kind == kind, table.c.deleted.is_(False), *where]
+        query = select(table.c.data)
+        if ending_before is not None:
+            conditions.append(table.c.seq > ending_before)
+            query = query.order_by(table.c.seq.asc())
+        else:
+            if starting_after is not None:
+                conditions.append(table.c.seq < starting_after)
+            query = query.order_by(table.c.seq.desc())
+        rows = self.uow.conn.execute(query.where(and_(*conditions)).limit(limit + 1)).scalars().all()
+        has_more = len(rows) > limit
+        documents = [json.loads(data) for data in rows[:limit]]
+        if ending_before is not None:
+            documents.reverse()
+        return documents, has_more
+
+    def seq_of(self, object_id: str) -> int | None:
+        return self.uow.conn.execute(
+            select(self.table.c.seq).where(self.table.c.id == object_id)
+        ).scalar()
+
+    def all(self) -> list[tuple[str, Document]]:
+        """Every live object as (kind, object), oldest first: the mirror's state dump."""
+        rows = self.uow.conn.execute(
+            select(self.table.c.kind, self.table.c.data)
+            .where(self.table.c.deleted.is_(False))
+            .order_by(self.table.c.seq)
+        )
+        return [(kind, json.loads(data)) for kind, data in rows]
+
+    def _row(self, kind: str, object_id: str) -> Any:
+        return self.uow.conn.execute(
+            select(self.table.c.data, self.table.c.deleted).where(
+                self.table.c.id == object_id, self.table.c.kind == kind
+            )
+        ).first()
+
+    def _announce(
+        self, kind: str, object_id: str, before: Document | None, after: Document | None
+    ) -> None:
+        session_id = self.uow.session_id
+        self.uow.after_commit(
+            lambda: signals.send_state_changed(
+                session_id,
+                mirror=self.mirror,
+                entity=kind,
+                entity_id=object_id,
+                before=before,
+                after=after,
+            )
+        )

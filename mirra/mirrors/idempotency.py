@@ -1,0 +1,83 @@
+"""Stored responses for idempotency keys, per session and scope.
+
+Each vendor decides what is stored and when a key conflicts (Stripe compares the decoded
+parameters; Resend the body); this module only keeps the records in the session database.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import Column, Float, Integer, LargeBinary, MetaData, String, Table, Text, select
+
+from mirra.mirrors.http import MirrorResponse
+from mirra.sessions.store import UnitOfWork
+
+metadata = MetaData()
+
+idempotency_table = Table(
+    "idempotency_keys",
+    metadata,
+    Column("scope", String, primary_key=True),  # mirror (and vendor account) the key belongs to
+    Column("key", String, primary_key=True),  # the caller's Idempotency-Key
+    Column("fingerprint", String, nullable=False),  # method, path and parameters, hashed
+    Column("request_id", String, nullable=False),  # the original request's id
+    Column("status", Integer, nullable=False),
+    Column("headers", Text, nullable=False),  # JSON list of [name, value]
+    Column("body", LargeBinary, nullable=False),
+    Column("created_at", Float, nullable=False),  # session clock
+)
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    fingerprint: str
+    request_id: str
+    response: MirrorResponse
+    created_at: float
+
+
+def find(uow: UnitOfWork, scope: str, key: str) -> StoredResponse | None:
+    row = uow.conn.execute(
+        select(idempotency_table).where(
+            idempotency_table.c.scope == scope, idempotency_table.c.key == key
+        )
+    ).first()
+    if row is None:
+        return None
+    headers = [(name, value) for name, value in json.loads(row.headers)]
+    return StoredResponse(
+        row.fingerprint, row.request_id, MirrorResponse(row.status, row.body, headers), row.created_at
+    )
+
+
+def remember(
+    uow: UnitOfWork,
+    scope: str,
+    key: str,
+    fingerprint: str,
+    request_id: str,
+    response: MirrorResponse,
+    created_at: float,
+) -> None:
+    uow.conn.execute(
+        idempotency_table.insert().values(
+            scope=scope,
+            key=key,
+            fingerprint=fingerprint,
+            request_id=request_id,
+            status=response.status,
+            headers=json.dumps(response.headers),
+            body=response.body,
+            created_at=created_at,
+        )
+    )
+
+
+def forget(uow: UnitOfWork, scope: str, key: str) -> None:
+    uow.conn.execute(
+        idempotency_table.delete().where(
+            idempotency_table.c.scope == scope, idempotency_table.c.key == key
+        )
+    )

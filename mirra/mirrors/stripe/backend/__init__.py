@@ -1,0 +1,14 @@
+"""The Stripe backend: vendor-named operations on one session's state, knowing nothing of HTTP.
+
+Inspect state through `documents` (every object as Stripe's JSON). One mixin per resource keeps
+each module small; they share `BackendBase`.
+"""
+
+from mirra.mirrors.stripe.backend.customers import Customers
+
+
+class StripeBackend(Customers):
+    pass
+
+
+__all__ = ["StripeBackend"]

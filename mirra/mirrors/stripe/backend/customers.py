@@ -1,0 +1,153 @@
+"""Customers: create, retrieve, update, delete, list."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from mirra.mirrors.documents import Document
+from mirra.mirrors.stripe import models
+from mirra.mirrors.stripe.backend.base import BackendBase
+from mirra.mirrors.stripe.errors import EmailInvalid, ResourceMissing
+from mirra.sessions.ids import HEX_UPPER
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_ADDRESS_FIELDS = ("city", "country", "line1", "line2", "postal_code", "state")
+
+
+class Customers(BackendBase):
+    def create_customer(self, params: dict[str, Any]) -> Document:
+        self._check_customer_params(params)
+        customer = {
+            "id": self.new_id("customer"),
+            "object": "customer",
+            "address": None,
+            "balance": 0,
+            "business_name": None,
+            "created": self.now(),
+            "currency": None,
+            "customer_account": None,
+            "default_source": None,
+            "delinquent": False,
+            "description": None,
+            "discount": None,
+            "email": None,
+            "individual_name": None,
+            "invoice_prefix": self.session.ids.new("", 8, HEX_UPPER),
+            "invoice_settings": {
+                "custom_fields": None,
+                "default_payment_method": None,
+                "footer": None,
+                "rendering_options": None,
+            },
+            "livemode": False,
+            "metadata": {},
+            "name": None,
+            "next_invoice_sequence": 1,
+            "phone": None,
+            "preferred_locales": [],
+            "shipping": None,
+            "tax_exempt": "none",
+            "test_clock": None,
+        }
+        _apply_customer_params(customer, params)
+        return self.documents.insert("customer", customer, lookup=customer["email"])
+
+    def retrieve_customer(self, customer_id: str) -> Document:
+        found = self.documents.get("customer", customer_id)
+        if found is not None:
+            return found
+        if self.documents.is_deleted("customer", customer_id):
+            return _deleted_customer(customer_id)
+        raise ResourceMissing("customer", customer_id)
+
+    def update_customer(self, customer_id: str, params: dict[str, Any]) -> Document:
+        before = self.require("customer", customer_id)
+        self._check_customer_params(params)
+        customer = {**before, "invoice_settings": dict(before["invoice_settings"])}
+        _apply_customer_params(customer, params)
+        return self.documents.replace("customer", customer, before, lookup=customer["email"])
+
+    def delete_customer(self, customer_id: str) -> Document:
+        before = self.require("customer", customer_id)
+        self.documents.mark_deleted("customer", before)
+        return _deleted_customer(customer_id)
+
+    def list_customers(self, params: dict[str, Any]) -> tuple[list[Document], bool]:
+        where = []
+        if "email" in params:
+            where.append(models.objects.c.lookup == params["email"])
+        if "test_clock" in params:
+            self.require("test_clock", params["test_clock"], param="test_clock")
+        return self.list_page("customer", params, where)
+
+    def _check_customer_params(self, params: dict[str, Any]) -> None:
+        """Refuse references to objects this session does not have, before anything changes."""
+        email = params.get("email")
+        if email and not _EMAIL.match(email):
+            raise EmailInvalid(email)
+        references = {
+            "payment_method": ("payment_method", params.get("payment_method")),
+            "source": ("source", params.get("source")),
+            "default_source": ("source", params.get("default_source")),
+            "test_clock": ("test_clock", params.get("test_clock")),
+            "invoice_settings[default_payment_method]": (
+                "payment_method",
+                (params.get("invoice_settings") or {}).get("default_payment_method"),
+            ),
+        }
+        for param, (kind, object_id) in references.items():
+            if object_id:
+                self.require(kind, object_id, param=param)
+
+
+def _apply_customer_params(customer: Document, params: dict[str, Any]) -> None:
+    for name in (
+        "balance",
+        "business_name",
+        "description",
+        "email",
+        "individual_name",
+        "invoice_prefix",
+        "name",
+        "next_invoice_sequence",
+        "phone",
+        "preferred_locales",
+    ):
+        if name in params:
+            customer[name] = params[name]
+    if "tax_exempt" in params:
+        customer["tax_exempt"] = params["tax_exempt"] or "none"
+    if "address" in params:
+        customer["address"] = _address(params["address"])
+    if "shipping" in params:
+        shipping = params["shipping"]
+        customer["shipping"] = shipping and {
+            "address": _address(shipping["address"]),
+            "name": shipping["name"],
+            "phone": shipping.get("phone"),
+        }
+    if "metadata" in params:
+        customer["metadata"] = _merged_metadata(customer["metadata"], params["metadata"])
+    settings = params.get("invoice_settings") or {}
+    for name in ("custom_fields", "default_payment_method", "footer", "rendering_options"):
+        if name in settings:
+            customer["invoice_settings"][name] = settings[name]
+
+
+def _address(address: dict[str, str] | None) -> dict[str, str | None] | None:
+    if address is None:
+        return None
+    return {name: address.get(name) for name in _ADDRESS_FIELDS}
+
+
+def _merged_metadata(current: dict[str, str], update: dict[str, str | None] | None) -> dict[str, str]:
+    """Stripe merges metadata; `metadata[k]=` drops a key and `metadata=` drops them all."""
+    if update is None:
+        return {}
+    merged = {**current, **update}
+    return {key: value for key, value in merged.items() if value is not None}
+
+
+def _deleted_customer(customer_id: str) -> Document:
+    return {"id": customer_id, "object": "customer", "deleted": True}

@@ -1,0 +1,63 @@
+"""Stripe's form encoding: `a[b][0][c]=v` query strings and bodies into a nested tree.
+
+Keys are percent-decoded first (stripe-python encodes brackets in query strings, stripe-node
+does not), then split on brackets. `key[]=v` appends (the Rack form curl users write); indexed
+keys stay dict keys until the schema says the field is an array (`params.py`), since
+`metadata[0]=x` is a map key, not a list index. An empty value stays `""`: it means "unset".
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import parse_qsl
+
+from mirra.mirrors.stripe.errors import InvalidParameter
+
+Tree = dict[str, Any]
+
+_SEGMENT = re.compile(r"\[([^\[\]]*)\]")
+
+
+def decode(*encoded: str) -> Tree:
+    """Merge the query string and the body into one parameter tree, Rack style."""
+    tree: Tree = {}
+    for part in encoded:
+        for key, value in parse_qsl(part, keep_blank_values=True):
+            _insert(tree, split_key(key), value)
+    return tree
+
+
+def split_key(key: str) -> list[str]:
+    head, bracket, rest = key.partition("[")
+    if not bracket:
+        return [key]
+    return [head, *_SEGMENT.findall("[" + rest)]
+
+
+def _insert(tree: Tree, path: list[str], value: str) -> None:
+    node: Any = tree
+    for index, segment in enumerate(path):
+        last = index == len(path) - 1
+        if isinstance(node, list):
+            if last:
+                node.append(value)
+                return
+            node.append({})
+            node = node[-1]
+            continue
+        if last:
+            node[segment] = value
+            return
+        upcoming_is_append = path[index + 1] == ""
+        child = node.get(segment)
+        if child is None or isinstance(child, str):
+            if child not in (None, ""):
+                raise InvalidParameter("Invalid hash", param=_bracketed(path[: index + 1]))
+            child = [] if upcoming_is_append else {}
+            node[segment] = child
+        node = child
+
+
+def _bracketed(path: list[str]) -> str:
+    return path[0] + "".join(f"[{segment}]" for segment in path[1:])

@@ -1,0 +1,24 @@
+"""Stripe's id prefixes and lengths, and which object kind each prefix names."""
+
+from __future__ import annotations
+
+# kind -> (prefix, random characters after it), as real Stripe ids look.
+PREFIXES: dict[str, tuple[str, int]] = {
+    "customer": ("cus_", 14),
+    "request": ("req_", 14),
+}
+
+KIND_BY_PREFIX = {prefix: kind for kind, (prefix, _) in PREFIXES.items()}
+
+# The noun Stripe uses in "No such <noun>: 'id'".
+NOUNS: dict[str, str] = {
+    "customer": "customer",
+    "payment_method": "PaymentMethod",
+    "source": "source",
+    "test_clock": "test_clock",
+}
+
+
+def kind_of(object_id: str) -> str | None:
+    prefix, underscore, _ = object_id.partition("_")
+    return KIND_BY_PREFIX.get(prefix + underscore) if underscore else None

@@ -1,0 +1,169 @@
+"""The Stripe request pipeline, in order:
+
+    authenticate_api_key  -> route_request -> decode_params
+    -> (unit of work) check_idempotency_key -> run_handler -> remember_response
+    -> render_error (any StripeError, anywhere) -> add_stripe_headers
+
+A handler's changes commit together with the idempotency record; a StripeError rolls them
+back, and only errors raised once execution began are kept for replay, as Stripe does.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from typing import TYPE_CHECKING
+
+from mirra.mirrors import idempotency
+from mirra.mirrors.http import MirrorRequest, MirrorResponse
+from mirra.mirrors.routing import Match
+from mirra.mirrors.stripe import forms, params, routes, serializers
+from mirra.mirrors.stripe.backend import StripeBackend
+from mirra.mirrors.stripe.context import RequestContext
+from mirra.mirrors.stripe.errors import (
+    IdempotencyError,
+    InvalidApiKey,
+    MissingApiKey,
+    PublishableKeyUsed,
+    StripeError,
+    UnrecognizedUrl,
+    render_error,
+)
+from mirra.sessions.store import UnitOfWork
+
+if TYPE_CHECKING:
+    from mirra.sessions.registry import Session
+
+API_VERSION = "2026-10-28.endive"
+IDEMPOTENCY_SCOPE = "stripe"
+IDEMPOTENCY_RETENTION_SECONDS = 24 * 3600
+_SECRET_KEY_PREFIXES = ("sk_test_", "rk_test_")
+
+
+def handle(session: Session, request: MirrorRequest) -> MirrorResponse:
+    ctx = RequestContext(
+        session=session,
+        request=request,
+        request_id=session.ids.new("req_", 14),
+        api_version=request.header("stripe-version") or API_VERSION,
+    )
+    replayed_from: str | None = None
+    try:
+        authenticate_api_key(request)
+        match = route_request(request)
+        ctx.path_params = match.path_params
+        tree = decode_params(request)
+        with session.store.unit_of_work() as uow:
+            ctx.backend = StripeBackend(session, uow)
+            key = request.header("idempotency-key") if request.method == "POST" else None
+            fingerprint = _fingerprint(request, tree)
+            stored = check_idempotency_key(ctx, uow, key, fingerprint)
+            if stored is not None:
+                response, replayed_from = stored.response, stored.request_id
+            else:
+                response = run_handler(ctx, uow, match, tree)
+                if key is not None and _storable(response):
+                    idempotency.remember(
+                        uow, IDEMPOTENCY_SCOPE, key, fingerprint, ctx.request_id, response,
+                        session.clock.now(),
+                    )
+    except StripeError as error:
+        response = render_error(error, ctx.request_id, session.clock.timestamp())
+    return add_stripe_headers(ctx, response, replayed_from)
+
+
+def authenticate_api_key(request: MirrorRequest) -> str:
+    """The secret key from `Bearer <key>` or Basic `<key>:`; any test-mode secret key works."""
+    header = (request.header("authorization") or "").strip()
+    scheme, _, credentials = header.partition(" ")
+    credentials = credentials.strip()
+    if scheme.lower() == "basic":
+        try:
+            credentials = base64.b64decode(credentials).decode().partition(":")[0]
+        except (binascii.Error, UnicodeDecodeError):
+            raise MissingApiKey() from None
+    elif scheme.lower() != "bearer":
+        raise MissingApiKey()
+    if not credentials:
+        raise MissingApiKey()
+    if credentials.startswith(("pk_test_", "pk_live_")):
+        raise PublishableKeyUsed()
+    if not credentials.startswith(_SECRET_KEY_PREFIXES) or len(credentials) <= len("sk_test_"):
+        raise InvalidApiKey(credentials)
+    return credentials
+
+
+def route_request(request: MirrorRequest) -> Match:
+    match = routes.router.match(request.method, request.path)
+    if match is None:
+        raise UnrecognizedUrl(request.method, request.path)
+    return match
+
+
+def decode_params(request: MirrorRequest) -> forms.Tree:
+    body = request.body.decode("utf-8", errors="replace") if request.body else ""
+    return forms.decode(request.query, body)
+
+
+def check_idempotency_key(
+    ctx: RequestContext, uow: UnitOfWork, key: str | None, fingerprint: str
+) -> idempotency.StoredResponse | None:
+    """A stored response to replay; None to run the request; IdempotencyError on misuse."""
+    if key is None:
+        return None
+    stored = idempotency.find(uow, IDEMPOTENCY_SCOPE, key)
+    if stored is None:
+        return None
+    if stored.created_at < ctx.session.clock.now() - IDEMPOTENCY_RETENTION_SECONDS:
+        idempotency.forget(uow, IDEMPOTENCY_SCOPE, key)
+        return None
+    if stored.fingerprint != fingerprint:
+        raise IdempotencyError(key)
+    return stored
+
+
+def run_handler(ctx: RequestContext, uow: UnitOfWork, match: Match, tree: forms.Tree) -> MirrorResponse:
+    """Validate, then run the handler in a savepoint: a StripeError undoes its changes only."""
+    if match.route.params:
+        ctx.params = params.validate(params.schema_for(match.route.params), tree)
+    savepoint = uow.conn.begin_nested()
+    try:
+        result = match.route.handler(ctx)
+    except StripeError as error:
+        savepoint.rollback()
+        if not error.stored_for_idempotency:
+            raise
+        return render_error(error, ctx.request_id, ctx.session.clock.timestamp())
+    savepoint.commit()
+    return MirrorResponse(200, json.dumps(serializers.stripe_order(result), indent=2).encode())
+
+
+def add_stripe_headers(
+    ctx: RequestContext, response: MirrorResponse, replayed_from: str | None
+) -> MirrorResponse:
+    headers = [
+        ("Content-Type", "application/json"),
+        ("Cache-Control", "no-cache, no-store"),
+        ("Request-Id", ctx.request_id),
+        ("Stripe-Version", ctx.api_version),
+    ]
+    key = ctx.request.header("idempotency-key")
+    if ctx.request.method == "POST":
+        if key:
+            headers.append(("Idempotency-Key", key))
+        headers.append(("Original-Request", replayed_from or ctx.request_id))
+        if replayed_from:
+            headers.append(("Idempotent-Replayed", "true"))
+        headers.append(("Stripe-Should-Retry", "false"))
+    return MirrorResponse(response.status, response.body, headers)
+
+
+def _fingerprint(request: MirrorRequest, tree: forms.Tree) -> str:
+    canonical = json.dumps([request.method, request.path, tree], sort_keys=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _storable(response: MirrorResponse) -> bool:
+    return response.status not in (409, 429)

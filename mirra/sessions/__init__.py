@@ -1,0 +1,1 @@
+"""Sessions: the unit of isolation. Each has its own SQLite file, clock, ids and state."""

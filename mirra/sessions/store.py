@@ -1,0 +1,74 @@
+"""One SQLite database per session, and the unit of work every request runs in.
+
+Nothing else opens engines. WAL mode with synchronous=NORMAL: a committed transaction survives a
+kill of the process (only an OS crash could lose the last commits). Each request is one
+`unit_of_work()`: the mirror's changes commit together before the response leaves, or roll back
+together when the mirror raises a vendor error, so bad input changes no state by construction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, MetaData, create_engine, event
+
+
+class UnitOfWork:
+    """One open transaction plus the work to do once it has committed (signals)."""
+
+    def __init__(self, session_id: str, conn: Connection) -> None:
+        self.session_id = session_id
+        self.conn = conn
+        self._after_commit: list[Callable[[], None]] = []
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        self._after_commit.append(callback)
+
+    def run_after_commit(self) -> None:
+        for callback in self._after_commit:
+            callback()
+
+
+class SessionStore:
+    """The SQLite file of one session, with the tables of every metadata it was given."""
+
+    def __init__(self, session_id: str, path: Path, metadatas: list[MetaData]) -> None:
+        self.session_id = session_id
+        self.path = path
+        self.engine = sqlite_engine(path)
+        for metadata in metadatas:
+            metadata.create_all(self.engine)
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[UnitOfWork]:
+        with self.engine.connect() as conn:
+            with conn.begin():
+                uow = UnitOfWork(self.session_id, conn)
+                yield uow
+        uow.run_after_commit()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def sqlite_engine(path: Path) -> Engine:
+    engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not pysqlite, decide where transactions begin (savepoints need it).
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine

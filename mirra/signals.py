@@ -1,0 +1,83 @@
+"""Every signal mirra sends, declared once.
+
+Receivers are synchronous and run in the sender's thread, after the request's transaction has
+committed. Async consumers (the event stream, webhook delivery) receive through a queue fed by a
+receiver. Send only through the `send_*` helpers: they log a failing receiver instead of letting
+it fail the request that caused the signal, and never depend on receiver order.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from blinker import Signal
+
+log = logging.getLogger(__name__)
+
+request_completed = Signal(
+    "request_completed: a mirror answered a request. Sender: the session id. Kwargs: "
+    "mirror, method, path, status, duration_ms, request_id."
+)
+state_changed = Signal(
+    "state_changed: a mirror object was created, changed or deleted. Sender: the session id. "
+    "Kwargs: mirror, entity, entity_id, before (dict or None), after (dict or None)."
+)
+session_lifecycle = Signal(
+    "session_lifecycle: a session started, ended, was reset, snapshotted or restored. Sender: "
+    "the session id. Kwargs: action."
+)
+
+
+def _send(signal: Signal, session_id: str, **kwargs: Any) -> None:
+    for receiver in signal.receivers_for(session_id):
+        try:
+            receiver(session_id, **kwargs)
+        except Exception:  # a broken consumer must not fail the vendor request
+            log.exception("receiver %r of %s failed", receiver, signal.name.split(":")[0])
+
+
+def send_request_completed(
+    session_id: str,
+    *,
+    mirror: str,
+    method: str,
+    path: str,
+    status: int,
+    duration_ms: float,
+    request_id: str,
+) -> None:
+    _send(
+        request_completed,
+        session_id,
+        mirror=mirror,
+        method=method,
+        path=path,
+        status=status,
+        duration_ms=duration_ms,
+        request_id=request_id,
+    )
+
+
+def send_state_changed(
+    session_id: str,
+    *,
+    mirror: str,
+    entity: str,
+    entity_id: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> None:
+    _send(
+        state_changed,
+        session_id,
+        mirror=mirror,
+        entity=entity,
+        entity_id=entity_id,
+        before=before,
+        after=after,
+    )
+
+
+def send_session_lifecycle(session_id: str, *, action: str) -> None:
+    _send(session_lifecycle, session_id, action=action)
