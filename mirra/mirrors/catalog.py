@@ -37,6 +37,9 @@ class MirrorCatalog:
     def for_host(self, host: str) -> Mirror | None:
         return self._by_host.get(host.lower())
 
+    def hosts(self) -> Iterator[str]:
+        return iter(self._by_host)
+
     def metadatas(self) -> list[MetaData]:
         return [mirror.metadata for mirror in self._by_name.values()]
 

@@ -14,6 +14,7 @@ import base64
 import binascii
 import hashlib
 import json
+import logging
 from typing import TYPE_CHECKING
 
 from mirra.mirrors import idempotency
@@ -23,6 +24,7 @@ from mirra.mirrors.stripe import forms, params, routes, serializers
 from mirra.mirrors.stripe.backend import StripeBackend
 from mirra.mirrors.stripe.context import RequestContext
 from mirra.mirrors.stripe.errors import (
+    ApiError,
     IdempotencyError,
     InvalidApiKey,
     MissingApiKey,
@@ -35,6 +37,8 @@ from mirra.sessions.store import UnitOfWork
 
 if TYPE_CHECKING:
     from mirra.sessions.registry import Session
+
+log = logging.getLogger(__name__)
 
 API_VERSION = "2026-10-28.endive"
 IDEMPOTENCY_SCOPE = "stripe"
@@ -71,6 +75,9 @@ def handle(session: Session, request: MirrorRequest) -> MirrorResponse:
                     )
     except StripeError as error:
         response = render_error(error, ctx.request_id, session.clock.timestamp())
+    except Exception:  # a mirror bug: answer as Stripe does for its own failures, and say so
+        log.exception("stripe mirror failed on %s %s", request.method, request.path)
+        response = render_error(ApiError(), ctx.request_id, session.clock.timestamp())
     return add_stripe_headers(ctx, response, replayed_from)
 
 

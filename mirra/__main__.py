@@ -1,0 +1,3 @@
+from mirra.cli.main import main
+
+main()

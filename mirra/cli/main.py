@@ -1,0 +1,35 @@
+"""The `mirra` typer app: every command group is registered here, and user errors end as one line."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from mirra.cli import ca, env, server, sessions
+from mirra.cli.client import CliError
+
+app = typer.Typer(
+    name="mirra",
+    help=(
+        "Faithful, stateful local mirrors of Stripe, Resend and Twilio. Point unmodified SDKs at "
+        "mirra's proxy (HTTPS_PROXY) and every vendor call is answered locally, in a session of "
+        "its own. Start with `mirra up`."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("proxy")(server.proxy)
+app.command("up")(server.up)
+app.command("env")(env.env)
+app.add_typer(sessions.app, name="sessions")
+app.add_typer(ca.app, name="ca")
+
+
+def main() -> None:
+    try:
+        app()
+    except CliError as error:
+        print(f"mirra: {error}", file=sys.stderr)
+        sys.exit(1)

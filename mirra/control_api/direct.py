@@ -1,0 +1,39 @@
+"""Direct mode: the mirrors over plain HTTP at `/m/<session>/<vendor>/...`, for SDKs with a base URL."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from mirra.mirrors.catalog import MirrorCatalog
+from mirra.mirrors.dispatch import dispatch
+from mirra.mirrors.http import MirrorRequest
+from mirra.sessions.registry import SessionRegistry, session_not_found
+
+
+async def mirror_request(request: Request) -> Response:
+    catalog: MirrorCatalog = request.app.state.catalog
+    registry: SessionRegistry = request.app.state.registry
+    mirror = catalog.require(request.path_params["vendor"])
+    session = registry.get(request.path_params["session_id"])
+    if session is None:
+        raise session_not_found(request.path_params["session_id"])
+    raw_path = request.scope.get("raw_path", b"").decode("latin-1") or request.url.path
+    prefix = f"/m/{request.path_params['session_id']}/{request.path_params['vendor']}"
+    answer = dispatch(
+        mirror,
+        session,
+        MirrorRequest(
+            method=request.method,
+            host=mirror.hosts[0],
+            path=raw_path.split("?", 1)[0][len(prefix) :] or "/",
+            query=request.url.query,
+            headers={name.lower(): value for name, value in request.headers.items()},
+            body=await request.body(),
+        ),
+    )
+    response = Response(answer.body, answer.status)
+    for name, value in answer.headers:
+        response.headers.append(name, value)
+    return response
+

@@ -1,0 +1,1 @@
+"""The embedded mitmproxy Master, kept behind one module: its API is not stable upstream."""

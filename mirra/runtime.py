@@ -1,0 +1,128 @@
+"""`mirra proxy`: the embedded mitmproxy Master and the control server in one asyncio loop.
+
+Start order: the CA (mitmproxy must find it), the session registry, the proxy, the control
+server; then `server.json` is written so clients can find this process. Stop order is the
+reverse, and `server.json` is removed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import signal
+import socket
+from collections.abc import Callable
+from pathlib import Path
+
+import uvicorn
+
+from mirra.addons import default_addons
+from mirra.certs import CertificateAuthority
+from mirra.control_api.app import build_app
+from mirra.control_api.auth import load_or_create_token
+from mirra.control_api.urls import ServerUrls
+from mirra.home import certs_dir, mirra_home, server_file
+from mirra.mirrors.catalog import default_catalog
+from mirra.proxy.master import ProxyStartError, start_proxy
+from mirra.runtime_config import ServerConfig
+from mirra.sessions.registry import SessionRegistry
+
+
+class StartError(Exception):
+    """mirra could not start; the message is one line saying why and what to do."""
+
+
+def configure_logging() -> None:
+    """mitmproxy puts its handlers on the root logger; without our own, its errors vanish."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("mirra: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.WARNING)
+
+
+async def serve(config: ServerConfig, on_ready: Callable[[ServerUrls], None]) -> None:
+    """Run until SIGINT/SIGTERM (or cancellation)."""
+    home = mirra_home()
+    ca = CertificateAuthority(certs_dir()).ensure()
+    token = load_or_create_token(home)
+    catalog = default_catalog()
+    registry = SessionRegistry(home, catalog)
+    api_socket = _bind(config.host, config.api_port)
+    try:
+        proxy = await start_proxy(
+            host=config.host,
+            port=config.proxy_port,
+            confdir=ca.confdir,
+            passthrough=config.passthrough,
+            addons=default_addons(registry, catalog),
+        )
+    except ProxyStartError as error:
+        api_socket.close()
+        registry.close()
+        raise StartError(str(error)) from None
+    urls = ServerUrls(config.host, proxy.port, api_socket.getsockname()[1])
+    server = uvicorn.Server(
+        uvicorn.Config(
+            build_app(registry, catalog, urls, token),
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+        )
+    )
+    api_task = asyncio.create_task(server.serve(sockets=[api_socket]))
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        while not server.started and not api_task.done():
+            await asyncio.sleep(0.005)
+        _write_server_file(urls, home)
+        on_ready(urls)
+        await asyncio.wait(
+            [asyncio.create_task(stop.wait()), api_task], return_when=asyncio.FIRST_COMPLETED
+        )
+    finally:
+        server.should_exit = True
+        with contextlib.suppress(asyncio.CancelledError):
+            await api_task
+        await proxy.stop()
+        registry.close()
+        server_file().unlink(missing_ok=True)
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as error:
+        sock.close()
+        raise StartError(
+            f"the control API could not listen on {host}:{port} ({error.strerror}); "
+            "choose another with --api-port, or 0 to let the OS choose"
+        ) from None
+    sock.listen(128)
+    return sock
+
+
+def _write_server_file(urls: ServerUrls, home: Path) -> None:
+    info = {
+        "pid": os.getpid(),
+        "host": urls.host,
+        "proxyPort": urls.proxy_port,
+        "apiPort": urls.api_port,
+        "apiUrl": urls.api_url,
+        "proxyUrl": f"http://{urls.host}:{urls.proxy_port}",
+        "home": str(home),
+    }
+    path = server_file()
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(info, indent=2) + "\n")
+    tmp.replace(path)
