@@ -1,0 +1,264 @@
+"""Benchmark: stripe-python `stripe.Customer.create(email=..., metadata={...})` against mirra.
+
+Measures requests/s and p50/p99 latency (ms) of the same SDK call in three configurations, in
+one run, side by side:
+
+  mirra proxy  the real `mirra proxy` server; the SDK goes through its TLS-intercepting proxy
+               (stripe.proxy + stripe.ca_bundle_path, certificate verification on) and the Stripe
+               mirror answers from the "default" session.
+  floor        the same proxy setup (bench/floor_server.py: same mitmproxy Master, CA and addons)
+               but a fixed in-process answer instead of the mirror: the least the proxy can cost.
+  direct       the same mirra server in direct mode: stripe.api_base set to the session's mirror
+               URL, plain HTTP to the control server, no proxy.
+
+Every server and every measuring client is its own process (one client per configuration, so
+stripe's module globals never leak between them); servers listen on 127.0.0.1 on OS-chosen ports
+with a temporary MIRRA_HOME, and everything started is stopped, even on error.
+
+Run:
+
+    .venv/bin/python bench/bench_customer_create.py [--requests 1000] [--warmup 50] [--concurrency 1]
+
+`--client` is internal: the mode in which this script measures one configuration.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import select
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from mirra.testing.server import start_mirra
+
+FLOOR_SERVER = Path(__file__).with_name("floor_server.py")
+SESSION_ID = "default"
+API_KEY = "sk_test_bench"
+GOAL_RATIO = 1.3
+START_TIMEOUT_SECONDS = 30
+PROXY_ENV = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a client sends its requests: a proxy (with the CA to trust) or a base URL."""
+
+    name: str
+    proxy: str | None = None
+    ca_bundle: str | None = None
+    api_base: str | None = None
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    requests: int
+    seconds: float
+    p50_ms: float
+    p99_ms: float
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds
+
+
+# --- client mode: one configuration, in its own process ------------------------------------
+
+
+def run_client(target: Target, requests: int, warmup: int, concurrency: int) -> Result:
+    import stripe
+
+    stripe.api_key = API_KEY
+    if target.api_base is not None:
+        stripe.api_base = target.api_base
+    if target.proxy is not None:
+        assert target.ca_bundle is not None
+        check_verification_is_on(target.proxy)
+        stripe.proxy = target.proxy
+        stripe.ca_bundle_path = target.ca_bundle
+    run_batch(warmup, concurrency)
+    latencies, seconds = run_batch(requests, concurrency)
+    latencies.sort()
+    return Result(
+        target.name, requests, seconds, percentile(latencies, 0.50), percentile(latencies, 0.99)
+    )
+
+
+def check_verification_is_on(proxy: str) -> None:
+    """Without mirra's CA the SDK must refuse the proxy's certificate (the check is not off)."""
+    import stripe
+
+    assert stripe.verify_ssl_certs, "stripe.verify_ssl_certs must stay True"
+    client = stripe.StripeClient(
+        API_KEY, http_client=stripe.RequestsClient(proxy=proxy), max_network_retries=0
+    )
+    try:
+        client.v1.customers.list()
+    except stripe.APIConnectionError as error:
+        if "certificate" not in str(error).lower():
+            raise
+        return
+    raise AssertionError("the SDK accepted the proxy's certificate without mirra's CA")
+
+
+def create_customer(n: int) -> None:
+    import stripe
+
+    email = f"bench{n}@example.com"
+    customer = stripe.Customer.create(
+        email=email, metadata={"bench": "customer_create", "n": str(n)}
+    )
+    assert customer.id.startswith("cus_"), customer
+
+
+def run_batch(count: int, concurrency: int) -> tuple[list[float], float]:
+    """`count` calls over `concurrency` threads; each call's latency (ms) and the wall time (s)."""
+    lock = threading.Lock()
+    next_n = iter(range(count))
+    latencies: list[float] = []
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        own: list[float] = []
+        try:
+            while True:
+                with lock:
+                    n = next(next_n, None)
+                if n is None or errors:
+                    break
+                started = time.perf_counter()
+                create_customer(n)
+                own.append((time.perf_counter() - started) * 1000)
+        except BaseException as error:  # surfaced below, in the main thread
+            errors.append(error)
+        with lock:
+            latencies.extend(own)
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - started
+    if errors:
+        raise errors[0]
+    return latencies, seconds
+
+
+def percentile(ordered: list[float], q: float) -> float:
+    """Nearest-rank percentile of an ascending list."""
+    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
+
+
+# --- orchestration: servers, one client subprocess per configuration, the table ------------
+
+
+@contextmanager
+def floor_server(workdir: Path) -> Iterator[Target]:
+    workdir.mkdir(parents=True)
+    with open(workdir / "floor.log", "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, str(FLOOR_SERVER), str(workdir)],
+            stdout=subprocess.PIPE,
+            stderr=log,
+            stdin=subprocess.DEVNULL,
+        )
+    try:
+        assert process.stdout is not None
+        ready, _, _ = select.select([process.stdout], [], [], START_TIMEOUT_SECONDS)
+        line = process.stdout.readline() if ready else b""
+        if not line:
+            raise RuntimeError(f"floor server did not start: {(workdir / 'floor.log').read_text()}")
+        info = json.loads(line)
+        yield Target(
+            "floor", proxy=f"http://{SESSION_ID}:mirra@127.0.0.1:{info['port']}",
+            ca_bundle=info["ca_bundle"],
+        )
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def measure(target: Target, args: argparse.Namespace) -> Result:
+    """Run this script in --client mode for one configuration and read its JSON result."""
+    env = {k: v for k, v in os.environ.items() if k.lower() not in PROXY_ENV}
+    command = [
+        sys.executable, __file__, "--client", json.dumps(asdict(target)),
+        "--requests", str(args.requests), "--warmup", str(args.warmup),
+        "--concurrency", str(args.concurrency),
+    ]
+    # Generous: ~50 ms a request is already an order of magnitude slower than expected.
+    timeout = 60 + 0.05 * (args.requests + args.warmup)
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout)
+    if done.returncode != 0:
+        raise RuntimeError(f"client for {target.name} failed:\n{done.stderr[-3000:]}")
+    return Result(**json.loads(done.stdout))
+
+
+def print_table(results: list[Result], args: argparse.Namespace) -> None:
+    print(
+        f"stripe.Customer.create: {args.requests} requests after {args.warmup} warm-up, "
+        f"concurrency {args.concurrency}"
+    )
+    print(f"{'config':<12} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
+    for result in results:
+        print(f"{result.name:<12} {result.rps:>8.1f} {result.p50_ms:>8.2f} {result.p99_ms:>8.2f}")
+    by_name = {result.name: result for result in results}
+    proxy, floor = by_name["mirra proxy"], by_name["floor"]
+    p50_ratio = proxy.p50_ms / floor.p50_ms
+    rps_ratio = floor.rps / proxy.rps
+    print(f"mirra proxy vs floor: p50 {p50_ratio:.2f}x, req/s {rps_ratio:.2f}x slower")
+    verdict = "met" if max(p50_ratio, rps_ratio) <= GOAL_RATIO else "NOT met"
+    print(f"goal: mirra proxy within {GOAL_RATIO}x of the floor ({verdict})")
+
+
+def run_all(args: argparse.Namespace) -> list[Result]:
+    with tempfile.TemporaryDirectory(prefix="mirra-bench-") as tmp, ExitStack() as stack:
+        mirra = start_mirra(Path(tmp) / "home")
+        stack.callback(mirra.stop)
+        floor = stack.enter_context(floor_server(Path(tmp) / "floor"))
+        targets = [
+            Target(
+                "mirra proxy", proxy=mirra.urls.proxy_url(SESSION_ID), ca_bundle=str(mirra.ca_bundle)
+            ),
+            floor,
+            Target("direct", api_base=mirra.urls.mirror_url(SESSION_ID, "stripe")),
+        ]
+        return [measure(target, args) for target in targets]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=1000, help="measured requests per config")
+    parser.add_argument("--warmup", type=int, default=50, help="unmeasured requests first")
+    parser.add_argument("--concurrency", type=int, default=1, help="client threads")
+    parser.add_argument("--client", metavar="TARGET_JSON", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.requests < 1 or args.warmup < 0 or args.concurrency < 1:
+        parser.error("--requests and --concurrency must be >= 1, --warmup >= 0")
+    if args.client:
+        result = run_client(
+            Target(**json.loads(args.client)), args.requests, args.warmup, args.concurrency
+        )
+        print(json.dumps(asdict(result)))
+        return
+    print_table(run_all(args), args)
+
+
+if __name__ == "__main__":
+    main()
