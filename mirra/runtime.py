@@ -51,7 +51,8 @@ async def serve(config: ServerConfig, on_ready: Callable[[ServerUrls], None]) ->
     token = load_or_create_token(home)
     catalog = default_catalog()
     registry = SessionRegistry(home, catalog)
-    api_socket = _bind(config.host, config.api_port)
+    _check_free(config.host, config.proxy_port, "--proxy-port")
+    api_socket = _bind(config.host, config.api_port, "--api-port")
     try:
         proxy = await start_proxy(
             host=config.host,
@@ -97,19 +98,28 @@ async def serve(config: ServerConfig, on_ready: Callable[[ServerUrls], None]) ->
             loop.remove_signal_handler(signum)
 
 
-def _bind(host: str, port: int) -> socket.socket:
-    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+def _bind(host: str, port: int, option: str) -> socket.socket:
+    # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY on accepted connections only for TCP-typed
+    # sockets, and uvicorn writes headers and body apart (a 40 ms delayed-ACK stall otherwise).
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
     except OSError as error:
         sock.close()
         raise StartError(
-            f"the control API could not listen on {host}:{port} ({error.strerror}); "
-            "choose another with --api-port, or 0 to let the OS choose"
+            f"cannot listen on {host}:{port} ({error.strerror}); "
+            f"choose another port with {option}, or 0 to let the OS choose"
         ) from None
     sock.listen(128)
     return sock
+
+
+def _check_free(host: str, port: int, option: str) -> None:
+    """Fail early with mirra's own line: mitmproxy only logs a failed bind."""
+    if port != 0:
+        _bind(host, port, option).close()
 
 
 def _write_server_file(urls: ServerUrls, home: Path) -> None:

@@ -2,11 +2,13 @@
 
 Each mirror declares one documents table in its own metadata (`document_table`). Every write goes
 through `Documents`, which queues a `state_changed` signal for after the commit, so the event
-stream sees exactly the committed changes.
+stream sees exactly the committed changes. The statements on the request path are built once per
+table with bound parameters: building them per call cost more than SQLite itself.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -21,6 +23,7 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
+    bindparam,
     select,
     update,
 )
@@ -53,6 +56,7 @@ class Documents:
         self.uow = uow
         self.table = table
         self.mirror = mirror
+        self.statements = _statements(table)
 
     def get(self, kind: str, object_id: str, *, include_deleted: bool = False) -> Document | None:
         row = self._row(kind, object_id)
@@ -68,15 +72,16 @@ class Documents:
         self, kind: str, obj: Document, *, parent: str | None = None, lookup: str | None = None
     ) -> Document:
         self.uow.conn.execute(
-            self.table.insert().values(
-                id=obj["id"],
-                kind=kind,
-                parent=parent,
-                lookup=lookup,
-                created=obj.get("created", 0),
-                deleted=False,
-                data=json.dumps(obj),
-            )
+            self.statements.insert,
+            {
+                "id": obj["id"],
+                "kind": kind,
+                "parent": parent,
+                "lookup": lookup,
+                "created": obj.get("created", 0),
+                "deleted": False,
+                "data": json.dumps(obj),
+            },
         )
         self._announce(kind, obj["id"], None, obj)
         return obj
@@ -85,17 +90,13 @@ class Documents:
         self, kind: str, obj: Document, before: Document, *, lookup: str | None = None
     ) -> Document:
         self.uow.conn.execute(
-            update(self.table)
-            .where(self.table.c.id == obj["id"])
-            .values(data=json.dumps(obj), lookup=lookup)
+            self.statements.replace, {"object_id": obj["id"], "data": json.dumps(obj), "lookup": lookup}
         )
         self._announce(kind, obj["id"], before, obj)
         return obj
 
     def mark_deleted(self, kind: str, before: Document) -> None:
-        self.uow.conn.execute(
-            update(self.table).where(self.table.c.id == before["id"]).values(deleted=True)
-        )
+        self.uow.conn.execute(self.statements.mark_deleted, {"object_id": before["id"]})
         self._announce(kind, before["id"], before, None)
 
     def page(
@@ -126,9 +127,7 @@ class Documents:
         return documents, has_more
 
     def seq_of(self, object_id: str) -> int | None:
-        return self.uow.conn.execute(
-            select(self.table.c.seq).where(self.table.c.id == object_id)
-        ).scalar()
+        return self.uow.conn.execute(self.statements.seq_of, {"object_id": object_id}).scalar()
 
     def all(self) -> list[tuple[str, Document]]:
         """Every live object as (kind, object), oldest first: the mirror's state dump."""
@@ -141,9 +140,7 @@ class Documents:
 
     def _row(self, kind: str, object_id: str) -> Any:
         return self.uow.conn.execute(
-            select(self.table.c.data, self.table.c.deleted).where(
-                self.table.c.id == object_id, self.table.c.kind == kind
-            )
+            self.statements.get, {"object_id": object_id, "object_kind": kind}
         ).first()
 
     def _announce(
@@ -160,3 +157,22 @@ class Documents:
                 after=after,
             )
         )
+
+
+class _Statements:
+    """The per-request statements of one documents table, built once."""
+
+    def __init__(self, table: Table) -> None:
+        by_id = table.c.id == bindparam("object_id")
+        self.insert = table.insert()
+        self.get = select(table.c.data, table.c.deleted).where(
+            by_id, table.c.kind == bindparam("object_kind")
+        )
+        self.seq_of = select(table.c.seq).where(by_id)
+        self.replace = update(table).where(by_id)
+        self.mark_deleted = update(table).where(by_id).values(deleted=True)
+
+
+@functools.cache
+def _statements(table: Table) -> _Statements:
+    return _Statements(table)

@@ -9,7 +9,19 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import Column, Float, Integer, LargeBinary, MetaData, String, Table, Text, select
+from sqlalchemy import (
+    Column,
+    Float,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    and_,
+    bindparam,
+    select,
+)
 
 from mirra.mirrors.http import MirrorResponse
 from mirra.sessions.store import UnitOfWork
@@ -30,6 +42,14 @@ idempotency_table = Table(
 )
 
 
+_BY_KEY = and_(
+    idempotency_table.c.scope == bindparam("key_scope"), idempotency_table.c.key == bindparam("key_value")
+)
+_FIND = select(idempotency_table).where(_BY_KEY)
+_INSERT = idempotency_table.insert()
+_DELETE = idempotency_table.delete().where(_BY_KEY)
+
+
 @dataclass(frozen=True)
 class StoredResponse:
     fingerprint: str
@@ -39,11 +59,7 @@ class StoredResponse:
 
 
 def find(uow: UnitOfWork, scope: str, key: str) -> StoredResponse | None:
-    row = uow.conn.execute(
-        select(idempotency_table).where(
-            idempotency_table.c.scope == scope, idempotency_table.c.key == key
-        )
-    ).first()
+    row = uow.conn.execute(_FIND, {"key_scope": scope, "key_value": key}).first()
     if row is None:
         return None
     headers = [(name, value) for name, value in json.loads(row.headers)]
@@ -62,22 +78,19 @@ def remember(
     created_at: float,
 ) -> None:
     uow.conn.execute(
-        idempotency_table.insert().values(
-            scope=scope,
-            key=key,
-            fingerprint=fingerprint,
-            request_id=request_id,
-            status=response.status,
-            headers=json.dumps(response.headers),
-            body=response.body,
-            created_at=created_at,
-        )
+        _INSERT,
+        {
+            "scope": scope,
+            "key": key,
+            "fingerprint": fingerprint,
+            "request_id": request_id,
+            "status": response.status,
+            "headers": json.dumps(response.headers),
+            "body": response.body,
+            "created_at": created_at,
+        },
     )
 
 
 def forget(uow: UnitOfWork, scope: str, key: str) -> None:
-    uow.conn.execute(
-        idempotency_table.delete().where(
-            idempotency_table.c.scope == scope, idempotency_table.c.key == key
-        )
-    )
+    uow.conn.execute(_DELETE, {"key_scope": scope, "key_value": key})

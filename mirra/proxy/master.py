@@ -32,6 +32,8 @@ class RunningProxy:
     async def stop(self) -> None:
         self.master.shutdown()
         await self.task
+        # mitmproxy leaves its listeners open at shutdown (the process usually exits next).
+        await self.master.addons.get("proxyserver").servers.update([])
 
 
 class _Ready:

@@ -17,7 +17,16 @@ class IdGenerator:
     """Vendor-shaped ids: a prefix plus random characters from an alphabet."""
 
     def new(self, prefix: str, length: int = 24, alphabet: str = BASE62) -> str:
-        return prefix + "".join(secrets.choice(alphabet) for _ in range(length))
+        return prefix + random_string(length, alphabet)
+
+
+def random_string(length: int, alphabet: str) -> str:
+    """Unbiased characters from one urandom read (rejection sampling), not one read per character."""
+    usable = 256 - 256 % len(alphabet)
+    chosen: list[str] = []
+    while len(chosen) < length:
+        chosen.extend(alphabet[byte % len(alphabet)] for byte in secrets.token_bytes(length * 2) if byte < usable)
+    return "".join(chosen[:length])
 
 
 def new_session_id() -> str:

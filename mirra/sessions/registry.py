@@ -100,8 +100,8 @@ class SessionRegistry:
         with self._engine.connect() as conn:
             ids = conn.execute(
                 select(sessions_table.c.id).order_by(sessions_table.c.created_at.desc())
-            ).scalars()
-            return [session for session_id in ids if (session := self.get(session_id))]
+            ).scalars().all()
+        return [session for session_id in ids if (session := self.get(session_id))]
 
     def end(self, session_id: str) -> None:
         """Forget a session: ephemeral state is deleted, persistent state archived."""

@@ -60,6 +60,7 @@ def proxy(tmp_path: Path) -> Iterator[tuple[int, ConnectSpy, Path]]:
     loop = asyncio.new_event_loop()
     started: dict[str, object] = {}
     ready = threading.Event()
+    stop_requested = asyncio.Event()
 
     async def run() -> None:
         running = await start_proxy(
@@ -71,14 +72,16 @@ def proxy(tmp_path: Path) -> Iterator[tuple[int, ConnectSpy, Path]]:
         )
         started["proxy"] = running
         ready.set()
-        await running.task
+        await stop_requested.wait()
+        await running.stop()
 
     thread = threading.Thread(target=loop.run_until_complete, args=(run(),), daemon=True)
     thread.start()
     assert ready.wait(30)
     yield started["proxy"].port, spy, ca.bundle_path  # type: ignore[attr-defined]
-    loop.call_soon_threadsafe(started["proxy"].master.shutdown)  # type: ignore[attr-defined]
+    loop.call_soon_threadsafe(stop_requested.set)
     thread.join(30)
+    loop.close()
     registry.close()
 
 

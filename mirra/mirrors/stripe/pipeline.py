@@ -1,7 +1,7 @@
 """The Stripe request pipeline, in order:
 
-    authenticate_api_key  -> route_request -> decode_params
-    -> (unit of work) check_idempotency_key -> run_handler -> remember_response
+    authenticate_api_key -> route_request -> decode_params
+    -> execute: (one unit of work) check_idempotency_key -> run_handler -> remember_response
     -> render_error (any StripeError, anywhere) -> add_stripe_headers
 
 A handler's changes commit together with the idempotency record; a StripeError rolls them
@@ -59,26 +59,40 @@ def handle(session: Session, request: MirrorRequest) -> MirrorResponse:
         match = route_request(request)
         ctx.path_params = match.path_params
         tree = decode_params(request)
-        with session.store.unit_of_work() as uow:
-            ctx.backend = StripeBackend(session, uow)
-            key = request.header("idempotency-key") if request.method == "POST" else None
-            fingerprint = _fingerprint(request, tree)
-            stored = check_idempotency_key(ctx, uow, key, fingerprint)
-            if stored is not None:
-                response, replayed_from = stored.response, stored.request_id
-            else:
-                response = run_handler(ctx, uow, match, tree)
-                if key is not None and _storable(response):
-                    idempotency.remember(
-                        uow, IDEMPOTENCY_SCOPE, key, fingerprint, ctx.request_id, response,
-                        session.clock.now(),
-                    )
+        response, replayed_from = execute(ctx, match, tree)
     except StripeError as error:
         response = render_error(error, ctx.request_id, session.clock.timestamp())
     except Exception:  # a mirror bug: answer as Stripe does for its own failures, and say so
         log.exception("stripe mirror failed on %s %s", request.method, request.path)
         response = render_error(ApiError(), ctx.request_id, session.clock.timestamp())
     return add_stripe_headers(ctx, response, replayed_from)
+
+
+def execute(ctx: RequestContext, match: Match, tree: forms.Tree) -> tuple[MirrorResponse, str | None]:
+    """Run the request in one unit of work and keep its response for the idempotency key.
+
+    Returns the response and, for a replay, the id of the request that first produced it. A
+    StripeError raised once execution began rolls the work back and is itself kept for replay.
+    """
+    key = ctx.request.header("idempotency-key") if ctx.request.method == "POST" else None
+    fingerprint = _fingerprint(ctx.request, tree)
+    store = ctx.session.store
+    try:
+        with store.unit_of_work() as uow:
+            ctx.backend = StripeBackend(ctx.session, uow)
+            stored = check_idempotency_key(ctx, uow, key, fingerprint)
+            if stored is not None:
+                return stored.response, stored.request_id
+            response = run_handler(ctx, match, tree)
+            remember_response(ctx, uow, key, fingerprint, response)
+            return response, None
+    except StripeError as error:
+        if key is None or not error.stored_for_idempotency:
+            raise
+        response = render_error(error, ctx.request_id, ctx.session.clock.timestamp())
+        with store.unit_of_work() as uow:
+            remember_response(ctx, uow, key, fingerprint, response)
+        return response, None
 
 
 def authenticate_api_key(request: MirrorRequest) -> str:
@@ -131,20 +145,20 @@ def check_idempotency_key(
     return stored
 
 
-def run_handler(ctx: RequestContext, uow: UnitOfWork, match: Match, tree: forms.Tree) -> MirrorResponse:
-    """Validate, then run the handler in a savepoint: a StripeError undoes its changes only."""
+def run_handler(ctx: RequestContext, match: Match, tree: forms.Tree) -> MirrorResponse:
     if match.route.params:
         ctx.params = params.validate(params.schema_for(match.route.params), tree)
-    savepoint = uow.conn.begin_nested()
-    try:
-        result = match.route.handler(ctx)
-    except StripeError as error:
-        savepoint.rollback()
-        if not error.stored_for_idempotency:
-            raise
-        return render_error(error, ctx.request_id, ctx.session.clock.timestamp())
-    savepoint.commit()
+    result = match.route.handler(ctx)
     return MirrorResponse(200, json.dumps(serializers.stripe_order(result), indent=2).encode())
+
+
+def remember_response(
+    ctx: RequestContext, uow: UnitOfWork, key: str | None, fingerprint: str, response: MirrorResponse
+) -> None:
+    if key is not None and response.status not in (409, 429):
+        idempotency.remember(
+            uow, IDEMPOTENCY_SCOPE, key, fingerprint, ctx.request_id, response, ctx.session.clock.now()
+        )
 
 
 def add_stripe_headers(
@@ -170,7 +184,3 @@ def add_stripe_headers(
 def _fingerprint(request: MirrorRequest, tree: forms.Tree) -> str:
     canonical = json.dumps([request.method, request.path, tree], sort_keys=True)
     return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def _storable(response: MirrorResponse) -> bool:
-    return response.status not in (409, 429)

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mirra.errors import MirraError
+from mirra.mirrors.catalog import default_catalog
+from mirra.sessions.registry import SessionRegistry
+
+
+def test_sessions_have_their_own_files_and_survive_reopening(tmp_path: Path) -> None:
+    registry = SessionRegistry(tmp_path, default_catalog())
+    ephemeral = registry.create(["stripe"])
+    persistent = registry.create(["stripe"], name="keep", persistent=True)
+    assert ephemeral.store.path != persistent.store.path
+    assert ephemeral.store.path.exists() and ephemeral.expires_at is not None
+    registry.close()
+
+    reopened = SessionRegistry(tmp_path, default_catalog())
+    assert {s.id for s in reopened.list()} == {"default", ephemeral.id, persistent.id}
+    reopened.end(ephemeral.id)
+    assert not ephemeral.store.path.exists()
+    reopened.end(persistent.id)
+    assert not persistent.store.path.exists()
+    assert any(path.name.startswith(persistent.id) for path in (tmp_path / "archive").iterdir())
+    reopened.close()
+
+
+def test_refusals(tmp_path: Path) -> None:
+    registry = SessionRegistry(tmp_path, default_catalog())
+    registry.create(["stripe"], name="taken", persistent=True)
+    for kwargs, code in [
+        ({"mirrors": []}, "mirra.session.no_mirrors"),
+        ({"mirrors": ["nope"]}, "mirra.session.mirror_not_in_catalog"),
+        ({"mirrors": ["stripe"], "persistent": True}, "mirra.session.name_required"),
+        ({"mirrors": ["stripe"], "persistent": True, "name": "taken"}, "mirra.session.name_taken"),
+        ({"mirrors": ["stripe"], "timeout_seconds": 0}, "mirra.session.invalid_timeout"),
+    ]:
+        with pytest.raises(MirraError) as refused:
+            registry.create(**kwargs)  # type: ignore[arg-type]
+        assert refused.value.code == code
+    registry.close()
