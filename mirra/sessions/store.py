@@ -55,7 +55,10 @@ class SessionStore:
 
 
 def sqlite_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
+    # Every unit of work ends in COMMIT or ROLLBACK, so the pool's reset on return is redundant.
+    engine = create_engine(
+        f"sqlite:///{path}", connect_args={"check_same_thread": False}, pool_reset_on_return=None
+    )
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_conn: Any, _record: Any) -> None:
@@ -69,6 +72,7 @@ def sqlite_engine(path: Path) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Take the write lock up front: a unit of work that reads then writes cannot deadlock.
+        conn.connection.dbapi_connection.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
 
     return engine
