@@ -23,8 +23,8 @@ with a temporary MIRRA_HOME, and everything started is stopped, even on error.
 
 Run:
 
-    .venv/bin/python bench/bench_customer_create.py [--requests 1000] [--warmup 50]
-        [--concurrency 1] [--nagle]
+    .venv/bin/python bench/bench_customer_create.py [--requests 1000] [--rounds 5]
+        [--warmup 50] [--concurrency 1] [--nagle]
 
 `--client` is internal: the mode in which this script measures one configuration.
 """
@@ -72,6 +72,15 @@ class Target:
 
 
 @dataclass(frozen=True)
+class Sample:
+    """One client run: every measured latency (ms) and the wall time (s)."""
+
+    name: str
+    latencies: list[float]
+    seconds: float
+
+
+@dataclass(frozen=True)
 class Result:
     name: str
     requests: int
@@ -83,13 +92,24 @@ class Result:
     def rps(self) -> float:
         return self.requests / self.seconds
 
+    @classmethod
+    def combine(cls, samples: list[Sample]) -> Result:
+        latencies = sorted(latency for sample in samples for latency in sample.latencies)
+        return cls(
+            samples[0].name,
+            len(latencies),
+            sum(sample.seconds for sample in samples),
+            percentile(latencies, 0.50),
+            percentile(latencies, 0.99),
+        )
+
 
 # --- client mode: one configuration, in its own process ------------------------------------
 
 
 def run_client(
     target: Target, requests: int, warmup: int, concurrency: int, nagle: bool
-) -> Result:
+) -> Sample:
     import stripe
 
     if not nagle:
@@ -104,10 +124,7 @@ def run_client(
         stripe.ca_bundle_path = target.ca_bundle
     run_batch(warmup, concurrency)
     latencies, seconds = run_batch(requests, concurrency)
-    latencies.sort()
-    return Result(
-        target.name, requests, seconds, percentile(latencies, 0.50), percentile(latencies, 0.99)
-    )
+    return Sample(target.name, latencies, seconds)
 
 
 def disable_nagle_on_proxy_connections() -> None:
@@ -223,29 +240,30 @@ def floor_server(workdir: Path) -> Iterator[Target]:
             process.wait()
 
 
-def measure(target: Target, args: argparse.Namespace) -> Result:
+def measure(target: Target, args: argparse.Namespace, requests: int) -> Sample:
     """Run this script in --client mode for one configuration and read its JSON result."""
     env = {k: v for k, v in os.environ.items() if k.lower() not in PROXY_ENV}
     command = [
         sys.executable, __file__, "--client", json.dumps(asdict(target)),
-        "--requests", str(args.requests), "--warmup", str(args.warmup),
+        "--requests", str(requests), "--warmup", str(args.warmup),
         "--concurrency", str(args.concurrency), *(["--nagle"] if args.nagle else []),
     ]
     # A bound, not an expectation: 100 ms a request is far slower than any run seen so far.
-    timeout = 60 + 0.1 * (args.requests + args.warmup)
+    timeout = 60 + 0.1 * (requests + args.warmup)
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout)
     if done.returncode != 0:
         raise RuntimeError(
             f"client for {target.name} failed (exit {done.returncode}):\n{done.stderr[-3000:]}"
         )
-    return Result(**json.loads(done.stdout))
+    return Sample(**json.loads(done.stdout))
 
 
 def print_table(results: list[Result], args: argparse.Namespace) -> None:
     sockets = "urllib3's default (Nagle on)" if args.nagle else "TCP_NODELAY (see --nagle)"
     print(
-        f"stripe.Customer.create: {args.requests} requests after {args.warmup} warm-up, "
-        f"concurrency {args.concurrency}; client proxy sockets: {sockets}"
+        f"stripe.Customer.create: {args.requests} requests per config in {args.rounds} interleaved "
+        f"rounds (each after {args.warmup} warm-up), concurrency {args.concurrency}; "
+        f"client proxy sockets: {sockets}"
     )
     print(f"{'config':<12} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
     for result in results:
@@ -283,7 +301,15 @@ def run_all(args: argparse.Namespace) -> list[Result]:
             floor,
             Target("direct", api_base=mirra.urls.mirror_url(SESSION_ID, "stripe")),
         ]
-        return [measure(target, args) for target in targets]
+        # Interleaved rounds, rotating the order: machine noise drifts over seconds, and a
+        # configuration measured in one block would carry that drift as a false difference.
+        per_round = max(1, args.requests // args.rounds)
+        samples: dict[str, list[Sample]] = {target.name: [] for target in targets}
+        for round_index in range(args.rounds):
+            shift = round_index % len(targets)
+            for target in targets[shift:] + targets[:shift]:
+                samples[target.name].append(measure(target, args, per_round))
+        return [Result.combine(samples[target.name]) for target in targets]
 
 
 def main() -> None:
@@ -291,6 +317,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=1000, help="measured requests per config")
     parser.add_argument("--warmup", type=int, default=50, help="unmeasured requests first")
     parser.add_argument("--concurrency", type=int, default=1, help="client threads")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds per config")
     parser.add_argument(
         "--nagle",
         action="store_true",
@@ -298,14 +325,14 @@ def main() -> None:
     )
     parser.add_argument("--client", metavar="TARGET_JSON", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.requests < 1 or args.warmup < 0 or args.concurrency < 1:
-        parser.error("--requests and --concurrency must be >= 1, --warmup >= 0")
+    if args.requests < 1 or args.warmup < 0 or args.concurrency < 1 or args.rounds < 1:
+        parser.error("--requests, --concurrency and --rounds must be >= 1, --warmup >= 0")
     if args.client:
-        result = run_client(
+        sample = run_client(
             Target(**json.loads(args.client)), args.requests, args.warmup, args.concurrency,
             args.nagle,
         )
-        print(json.dumps(asdict(result)))
+        print(json.dumps(asdict(sample)))
         return
     # A plain SIGTERM would skip the cleanup below: make it unwind like Ctrl-C does.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))

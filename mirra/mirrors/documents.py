@@ -29,7 +29,7 @@ from sqlalchemy import (
 )
 
 from mirra import signals
-from mirra.sessions.store import UnitOfWork
+from mirra.sessions.store import Prepared, UnitOfWork
 
 Document = dict[str, Any]
 
@@ -60,18 +60,18 @@ class Documents:
 
     def get(self, kind: str, object_id: str, *, include_deleted: bool = False) -> Document | None:
         row = self._row(kind, object_id)
-        if row is None or (row.deleted and not include_deleted):
+        if row is None or (row[1] and not include_deleted):
             return None
-        return json.loads(row.data)  # type: ignore[no-any-return]
+        return json.loads(row[0])  # type: ignore[no-any-return]
 
     def is_deleted(self, kind: str, object_id: str) -> bool:
         row = self._row(kind, object_id)
-        return row is not None and bool(row.deleted)
+        return row is not None and bool(row[1])
 
     def insert(
         self, kind: str, obj: Document, *, parent: str | None = None, lookup: str | None = None
     ) -> Document:
-        self.uow.conn.execute(
+        self.uow.run(
             self.statements.insert,
             {
                 "id": obj["id"],
@@ -89,14 +89,14 @@ class Documents:
     def replace(
         self, kind: str, obj: Document, before: Document, *, lookup: str | None = None
     ) -> Document:
-        self.uow.conn.execute(
+        self.uow.run(
             self.statements.replace, {"object_id": obj["id"], "data": json.dumps(obj), "lookup": lookup}
         )
         self._announce(kind, obj["id"], before, obj)
         return obj
 
     def mark_deleted(self, kind: str, before: Document) -> None:
-        self.uow.conn.execute(self.statements.mark_deleted, {"object_id": before["id"]})
+        self.uow.run(self.statements.mark_deleted, {"object_id": before["id"], "deleted": True})
         self._announce(kind, before["id"], before, None)
 
     def page(
@@ -127,7 +127,8 @@ class Documents:
         return documents, has_more
 
     def seq_of(self, object_id: str) -> int | None:
-        return self.uow.conn.execute(self.statements.seq_of, {"object_id": object_id}).scalar()
+        row = self.uow.run(self.statements.seq_of, {"object_id": object_id}).fetchone()
+        return None if row is None else int(row[0])
 
     def all(self) -> list[tuple[str, Document]]:
         """Every live object as (kind, object), oldest first: the mirror's state dump."""
@@ -139,9 +140,7 @@ class Documents:
         return [(kind, json.loads(data)) for kind, data in rows]
 
     def _row(self, kind: str, object_id: str) -> Any:
-        return self.uow.conn.execute(
-            self.statements.get, {"object_id": object_id, "object_kind": kind}
-        ).first()
+        return self.uow.run(self.statements.get, {"object_id": object_id, "object_kind": kind}).fetchone()
 
     def _announce(
         self, kind: str, object_id: str, before: Document | None, after: Document | None
@@ -164,13 +163,16 @@ class _Statements:
 
     def __init__(self, table: Table) -> None:
         by_id = table.c.id == bindparam("object_id")
-        self.insert = table.insert()
-        self.get = select(table.c.data, table.c.deleted).where(
-            by_id, table.c.kind == bindparam("object_kind")
+        written = ("id", "kind", "parent", "lookup", "created", "deleted", "data")
+        self.insert = Prepared(table.insert().values({name: bindparam(name) for name in written}))
+        self.get = Prepared(
+            select(table.c.data, table.c.deleted).where(by_id, table.c.kind == bindparam("object_kind"))
         )
-        self.seq_of = select(table.c.seq).where(by_id)
-        self.replace = update(table).where(by_id)
-        self.mark_deleted = update(table).where(by_id).values(deleted=True)
+        self.seq_of = Prepared(select(table.c.seq).where(by_id))
+        self.replace = Prepared(
+            update(table).where(by_id).values(data=bindparam("data"), lookup=bindparam("lookup"))
+        )
+        self.mark_deleted = Prepared(update(table).where(by_id).values(deleted=bindparam("deleted")))
 
 
 @functools.cache

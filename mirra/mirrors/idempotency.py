@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 
 from mirra.mirrors.http import MirrorResponse
-from mirra.sessions.store import UnitOfWork
+from mirra.sessions.store import Prepared, UnitOfWork
 
 metadata = MetaData()
 
@@ -45,9 +45,20 @@ idempotency_table = Table(
 _BY_KEY = and_(
     idempotency_table.c.scope == bindparam("key_scope"), idempotency_table.c.key == bindparam("key_value")
 )
-_FIND = select(idempotency_table).where(_BY_KEY)
-_INSERT = idempotency_table.insert()
-_DELETE = idempotency_table.delete().where(_BY_KEY)
+_FIND = Prepared(
+    select(
+        idempotency_table.c.fingerprint,
+        idempotency_table.c.request_id,
+        idempotency_table.c.status,
+        idempotency_table.c.headers,
+        idempotency_table.c.body,
+        idempotency_table.c.created_at,
+    ).where(_BY_KEY)
+)
+_INSERT = Prepared(
+    idempotency_table.insert().values({column.name: bindparam(column.name) for column in idempotency_table.c})
+)
+_DELETE = Prepared(idempotency_table.delete().where(_BY_KEY))
 
 
 @dataclass(frozen=True)
@@ -59,13 +70,12 @@ class StoredResponse:
 
 
 def find(uow: UnitOfWork, scope: str, key: str) -> StoredResponse | None:
-    row = uow.conn.execute(_FIND, {"key_scope": scope, "key_value": key}).first()
+    row = uow.run(_FIND, {"key_scope": scope, "key_value": key}).fetchone()
     if row is None:
         return None
-    headers = [(name, value) for name, value in json.loads(row.headers)]
-    return StoredResponse(
-        row.fingerprint, row.request_id, MirrorResponse(row.status, row.body, headers), row.created_at
-    )
+    fingerprint, request_id, status, headers, body, created_at = row
+    pairs = [(name, value) for name, value in json.loads(headers)]
+    return StoredResponse(fingerprint, request_id, MirrorResponse(status, body, pairs), created_at)
 
 
 def remember(
@@ -77,7 +87,7 @@ def remember(
     response: MirrorResponse,
     created_at: float,
 ) -> None:
-    uow.conn.execute(
+    uow.run(
         _INSERT,
         {
             "scope": scope,
@@ -93,4 +103,4 @@ def remember(
 
 
 def forget(uow: UnitOfWork, scope: str, key: str) -> None:
-    uow.conn.execute(_DELETE, {"key_scope": scope, "key_value": key})
+    uow.run(_DELETE, {"key_scope": scope, "key_value": key})

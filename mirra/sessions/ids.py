@@ -6,27 +6,30 @@ are unguessable and a later deterministic mode has one place to change.
 
 from __future__ import annotations
 
+import base64
 import secrets
-import string
-
-BASE62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
-HEX_UPPER = "0123456789ABCDEF"
 
 
 class IdGenerator:
-    """Vendor-shaped ids: a prefix plus random characters from an alphabet."""
+    """Vendor-shaped ids: a prefix plus random characters."""
 
-    def new(self, prefix: str, length: int = 24, alphabet: str = BASE62) -> str:
-        return prefix + random_string(length, alphabet)
+    def new(self, prefix: str, length: int = 24) -> str:
+        """`prefix` plus `length` base62 characters ([0-9A-Za-z])."""
+        return prefix + base62(length)
+
+    def hex_upper(self, length: int) -> str:
+        return secrets.token_hex((length + 1) // 2)[:length].upper()
 
 
-def random_string(length: int, alphabet: str) -> str:
-    """Unbiased characters from one urandom read (rejection sampling), not one read per character."""
-    usable = 256 - 256 % len(alphabet)
-    chosen: list[str] = []
+def base62(length: int) -> str:
+    """Uniform base62 from urandom: base64 with '+' and '/' dropped (rejection sampling).
+
+    Whole 3-byte groups only, so no padding and no biased final character."""
+    chosen = ""
     while len(chosen) < length:
-        chosen.extend(alphabet[byte % len(alphabet)] for byte in secrets.token_bytes(length * 2) if byte < usable)
-    return "".join(chosen[:length])
+        encoded = base64.b64encode(secrets.token_bytes(3 * (length // 3 + 2))).decode()
+        chosen += encoded.replace("+", "").replace("/", "")
+    return chosen[:length]
 
 
 def new_session_id() -> str:

@@ -13,7 +13,23 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, MetaData, create_engine, event
+from sqlalchemy import Connection, Engine, Executable, MetaData, create_engine, event
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.sql import ClauseElement
+
+_NAMED_SQLITE = sqlite.dialect(paramstyle="named")
+
+
+class Prepared:
+    """A Core statement compiled once to SQL, for the few statements every request runs.
+
+    SQLAlchemy's per-execution work (cache keys, execution contexts) cost more than SQLite
+    itself on the hot path; these run on the driver connection inside the same transaction.
+    """
+
+    def __init__(self, statement: Executable) -> None:
+        assert isinstance(statement, ClauseElement)
+        self.sql = str(statement.compile(dialect=_NAMED_SQLITE))
 
 
 class UnitOfWork:
@@ -23,6 +39,10 @@ class UnitOfWork:
         self.session_id = session_id
         self.conn = conn
         self._after_commit: list[Callable[[], None]] = []
+
+    def run(self, prepared: Prepared, params: dict[str, Any]) -> Any:
+        """Execute a prepared statement; returns the DB-API cursor (rows are tuples)."""
+        return self.conn.connection.driver_connection.execute(prepared.sql, params)  # type: ignore[union-attr]
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         self._after_commit.append(callback)

@@ -252,3 +252,16 @@ def test_execution_errors_are_replayed(stripe_client: stripe.StripeClient) -> No
             customers.update("cus_gone", {"name": "x"}, {"idempotency_key": "k-404"})
         assert missing.value.http_status == 404
     assert missing.value.headers["idempotent-replayed"] == "true"
+
+
+def test_keys_come_in_stripes_order(mirra: MirraProcess, session: dict[str, Any]) -> None:
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    created = raw(mirra, session, "POST", "/v1/customers", data="name=x&address[city]=Oslo", headers=form)
+    assert created.text.startswith('{\n  "id": "cus_')  # pretty-printed, two spaces
+    body = created.json()
+    assert list(body)[:2] == ["id", "object"] and list(body)[2:] == sorted(list(body)[2:])
+    assert list(body["address"]) == sorted(body["address"])
+    updated = raw(mirra, session, "POST", f"/v1/customers/{body['id']}", data="phone=1", headers=form).json()
+    assert list(updated) == list(body)
+    listed = raw(mirra, session, "GET", "/v1/customers").json()
+    assert list(listed) == ["object", "data", "has_more", "url"]

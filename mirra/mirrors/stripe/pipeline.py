@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from mirra.mirrors import idempotency
 from mirra.mirrors.http import MirrorRequest, MirrorResponse
 from mirra.mirrors.routing import Match
-from mirra.mirrors.stripe import forms, params, routes, serializers
+from mirra.mirrors.stripe import forms, params, routes
 from mirra.mirrors.stripe.backend import StripeBackend
 from mirra.mirrors.stripe.context import RequestContext
 from mirra.mirrors.stripe.errors import (
@@ -149,7 +149,7 @@ def run_handler(ctx: RequestContext, match: Match, tree: forms.Tree) -> MirrorRe
     if match.route.params:
         ctx.params = params.validate(params.schema_for(match.route.params), tree)
     result = match.route.handler(ctx)
-    return MirrorResponse(200, json.dumps(serializers.stripe_order(result), indent=2).encode())
+    return MirrorResponse(200, json.dumps(result, indent=2).encode())
 
 
 def remember_response(

@@ -1,8 +1,8 @@
-"""Stripe's JSON: key order, list envelopes and `expand[]`.
+"""Stripe's JSON: list envelopes and `expand[]`.
 
-Objects are stored already in Stripe's shape; serializing means ordering keys as Stripe does
-(`id`, `object`, then alphabetical), wrapping lists with the `url` the SDK's auto-pager
-re-requests, and replacing expandable ids with the objects they name.
+Objects are built and stored already in Stripe's shape and key order (`id`, `object`, then
+alphabetical), so serializing means wrapping lists with the `url` the SDK's auto-pager
+re-requests and replacing expandable ids with the objects they name.
 """
 
 from __future__ import annotations
@@ -22,17 +22,6 @@ EXPANDABLE: dict[str, frozenset[str]] = {
 }
 
 Loader = Callable[[str], Document | None]
-
-
-def stripe_order(obj: Any) -> Any:
-    """`id` and `object` first, then the rest alphabetically, at every level."""
-    if isinstance(obj, list):
-        return [stripe_order(item) for item in obj]
-    if not isinstance(obj, dict):
-        return obj
-    head = [key for key in ("id", "object") if key in obj]
-    rest = sorted(key for key in obj if key not in ("id", "object"))
-    return {key: stripe_order(obj[key]) for key in [*head, *rest]}
 
 
 def list_object(url: str, data: list[Document], has_more: bool) -> dict[str, Any]:

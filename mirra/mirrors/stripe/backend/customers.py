@@ -9,7 +9,6 @@ from mirra.mirrors.documents import Document
 from mirra.mirrors.stripe import models
 from mirra.mirrors.stripe.backend.base import BackendBase
 from mirra.mirrors.stripe.errors import EmailInvalid, ResourceMissing
-from mirra.sessions.ids import HEX_UPPER
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _ADDRESS_FIELDS = ("city", "country", "line1", "line2", "postal_code", "state")
@@ -33,7 +32,7 @@ class Customers(BackendBase):
             "discount": None,
             "email": None,
             "individual_name": None,
-            "invoice_prefix": self.session.ids.new("", 8, HEX_UPPER),
+            "invoice_prefix": self.session.ids.hex_upper(8),
             "invoice_settings": {
                 "custom_fields": None,
                 "default_payment_method": None,
