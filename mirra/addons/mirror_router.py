@@ -38,11 +38,13 @@ class MirrorRouter:
 
 def mirror_request(request: http.Request) -> MirrorRequest:
     path, _, query = request.path.partition("?")
+    # The raw header fields, decoded once: mitmproxy's Headers view decodes on every access.
+    headers = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in request.headers.fields}
     return MirrorRequest(
         method=request.method,
         host=request.pretty_host,
         path=path,
         query=query,
-        headers={name.lower(): value for name, value in request.headers.items()},
+        headers=headers,
         body=request.raw_content or b"",
     )

@@ -61,16 +61,21 @@ class SessionStore:
         self.engine = sqlite_engine(path)
         for metadata in metadatas:
             metadata.create_all(self.engine)
+        # One connection for the session's lifetime: mirra runs units of work one at a time on
+        # its event loop, and a pool checkout per request cost as much as the request's SQL.
+        self._conn = self.engine.connect()
 
     @contextmanager
     def unit_of_work(self) -> Iterator[UnitOfWork]:
-        with self.engine.connect() as conn:
-            with conn.begin():
-                uow = UnitOfWork(self.session_id, conn)
-                yield uow
+        if self._conn.in_transaction():
+            raise RuntimeError("units of work do not nest: finish one before starting another")
+        with self._conn.begin():
+            uow = UnitOfWork(self.session_id, self._conn)
+            yield uow
         uow.run_after_commit()
 
     def close(self) -> None:
+        self._conn.close()
         self.engine.dispose()
 
 
