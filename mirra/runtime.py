@@ -14,12 +14,15 @@ import logging
 import os
 import signal
 import socket
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import uvicorn
 
 from mirra.addons import default_addons
+from mirra.errors import MirraError
+from mirra.mirrors.admin import AdminServices
 from mirra.certs import CertificateAuthority
 from mirra.control_api.app import build_app
 from mirra.control_api.auth import load_or_create_token
@@ -28,7 +31,11 @@ from mirra.home import certs_dir, mirra_home, server_file
 from mirra.mirrors.catalog import default_catalog
 from mirra.proxy.master import ProxyStartError, start_proxy
 from mirra.runtime_config import ServerConfig
+from mirra.sessions.recording import record_events
 from mirra.sessions.registry import SessionRegistry
+from mirra.sessions.runner import JobRunner
+
+HOUSEKEEPING_SECONDS = 0.05
 
 
 class StartError(Exception):
@@ -50,31 +57,41 @@ async def serve(config: ServerConfig, on_ready: Callable[[ServerUrls], None]) ->
     ca = CertificateAuthority(certs_dir()).ensure()
     token = load_or_create_token(home)
     catalog = default_catalog()
-    registry = SessionRegistry(home, catalog)
     _check_free(config.host, config.proxy_port, "--proxy-port")
     api_socket = _bind(config.host, config.api_port, "--api-port")
+    wake_runner: list[Callable[[], None]] = []
+    registry = SessionRegistry(home, catalog, on_job_scheduled=lambda: [wake() for wake in wake_runner])
+    runner = JobRunner(registry)
+    wake_runner.append(runner.notify)
+    admin = AdminServices(registry, runner, home / "snapshots")
+    stop_recording = record_events(registry)
     try:
         proxy = await start_proxy(
             host=config.host,
             port=config.proxy_port,
             confdir=ca.confdir,
             passthrough=config.passthrough,
-            addons=default_addons(registry, catalog),
+            addons=default_addons(registry, catalog, admin),
         )
     except ProxyStartError as error:
         api_socket.close()
+        stop_recording()
         registry.close()
         raise StartError(str(error)) from None
     urls = ServerUrls(config.host, proxy.port, api_socket.getsockname()[1])
     server = uvicorn.Server(
         uvicorn.Config(
-            build_app(registry, catalog, urls, token),
+            build_app(registry, catalog, urls, token, admin),
             log_level="warning",
             access_log=False,
             lifespan="off",
         )
     )
     api_task = asyncio.create_task(server.serve(sockets=[api_socket]))
+    background = [
+        asyncio.create_task(runner.run_forever()),
+        asyncio.create_task(_housekeeping(registry)),
+    ]
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -88,14 +105,27 @@ async def serve(config: ServerConfig, on_ready: Callable[[ServerUrls], None]) ->
             [asyncio.create_task(stop.wait()), api_task], return_when=asyncio.FIRST_COMPLETED
         )
     finally:
+        for task in background:
+            task.cancel()
         server.should_exit = True
         with contextlib.suppress(asyncio.CancelledError):
-            await api_task
+            await asyncio.gather(api_task, *background, return_exceptions=True)
         await proxy.stop()
+        stop_recording()
         registry.close()
         server_file().unlink(missing_ok=True)
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(signum)
+
+
+async def _housekeeping(registry: SessionRegistry) -> None:
+    """Write buffered events to disk and end expired ephemeral sessions."""
+    while True:
+        registry.flush_events()
+        for session_id in registry.expired(time.time()):
+            with contextlib.suppress(MirraError):
+                registry.end(session_id)
+        await asyncio.sleep(HOUSEKEEPING_SECONDS)
 
 
 def _bind(host: str, port: int, option: str) -> socket.socket:

@@ -23,9 +23,13 @@ state_changed = Signal(
     "state_changed: a mirror object was created, changed or deleted. Sender: the session id. "
     "Kwargs: mirror, entity, entity_id, before (dict or None), after (dict or None)."
 )
+webhook_dispatched = Signal(
+    "webhook_dispatched: a webhook delivery attempt finished. Sender: the session id. Kwargs: "
+    "mirror, type, url, status (HTTP status or None), attempt, signature, delivery_id, object_id."
+)
 session_lifecycle = Signal(
     "session_lifecycle: a session started, ended, was reset, snapshotted or restored. Sender: "
-    "the session id. Kwargs: action."
+    "the session id. Kwargs: action, and mirror/seed/snapshot_id where they apply."
 )
 
 
@@ -79,5 +83,31 @@ def send_state_changed(
     )
 
 
-def send_session_lifecycle(session_id: str, *, action: str) -> None:
-    _send(session_lifecycle, session_id, action=action)
+def send_webhook_dispatched(
+    session_id: str,
+    *,
+    mirror: str,
+    type: str,
+    url: str,
+    status: int | None,
+    attempt: int,
+    signature: str,
+    delivery_id: str,
+    object_id: str | None,
+) -> None:
+    _send(
+        webhook_dispatched,
+        session_id,
+        mirror=mirror,
+        type=type,
+        url=url,
+        status=status,
+        attempt=attempt,
+        signature=signature,
+        deliveryId=delivery_id,
+        objectId=object_id,
+    )
+
+
+def send_session_lifecycle(session_id: str, *, action: str, **details: str) -> None:
+    _send(session_lifecycle, session_id, action=action, **details)

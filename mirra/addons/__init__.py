@@ -10,14 +10,15 @@ from mirra.addons.host_guard import HostGuard
 from mirra.addons.mirror_router import MirrorRouter
 from mirra.addons.session_resolver import SessionResolver
 from mirra.addons.upstream_guard import UpstreamGuard
+from mirra.mirrors.admin import AdminServices
 from mirra.mirrors.catalog import MirrorCatalog
 from mirra.sessions.registry import SessionRegistry
 
 
-def default_addons(registry: SessionRegistry, catalog: MirrorCatalog) -> list[object]:
+def default_addons(registry: SessionRegistry, catalog: MirrorCatalog, admin: AdminServices) -> list[object]:
     return [
         SessionResolver(),
         HostGuard(catalog),
-        MirrorRouter(registry, catalog),
+        MirrorRouter(registry, catalog, admin),
         UpstreamGuard(catalog),
     ]

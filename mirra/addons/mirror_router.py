@@ -1,6 +1,8 @@
 """Answer requests for mirrored hosts in-process, from the flow's session.
 
-Setting `flow.response` in `request` means mitmproxy never goes upstream for these flows.
+Setting `flow.response` in `request` means mitmproxy never goes upstream for these flows. Vendor
+calls are answered synchronously (short SQLite work); the mirror's admin routes
+(`/_mirra/...`) may wait for due jobs, hence the async hook.
 """
 
 from __future__ import annotations
@@ -8,6 +10,7 @@ from __future__ import annotations
 from mitmproxy import http
 
 from mirra.addons.session_resolver import SESSION_KEY
+from mirra.mirrors.admin import AdminServices, handle_admin, is_admin
 from mirra.mirrors.catalog import MirrorCatalog
 from mirra.mirrors.dispatch import dispatch
 from mirra.mirrors.http import MirrorRequest, MirrorResponse
@@ -15,11 +18,12 @@ from mirra.sessions.registry import SessionRegistry, session_not_found
 
 
 class MirrorRouter:
-    def __init__(self, registry: SessionRegistry, catalog: MirrorCatalog) -> None:
+    def __init__(self, registry: SessionRegistry, catalog: MirrorCatalog, admin: AdminServices) -> None:
         self.registry = registry
         self.catalog = catalog
+        self.admin = admin
 
-    def request(self, flow: http.HTTPFlow) -> None:
+    async def request(self, flow: http.HTTPFlow) -> None:
         if flow.response is not None or flow.error or not flow.live:
             return
         mirror = self.catalog.for_host(flow.request.pretty_host)
@@ -31,7 +35,11 @@ class MirrorRouter:
             error = session_not_found(session_id)
             answer = MirrorResponse(error.status, error.body(), [("content-type", "application/json")])
         else:
-            answer = dispatch(mirror, session, mirror_request(flow.request))
+            request = mirror_request(flow.request)
+            if is_admin(request.path):
+                answer = await handle_admin(self.admin, session, mirror, request)
+            else:
+                answer = dispatch(mirror, session, request)
         headers = [(name.encode(), value.encode()) for name, value in answer.headers]
         flow.response = http.Response.make(answer.status, answer.body, headers)
 

@@ -8,10 +8,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from mirra.control_api import direct, sessions
+from mirra.control_api import direct, events, sessions
 from mirra.control_api.auth import TokenAuthMiddleware
 from mirra.control_api.urls import ServerUrls
 from mirra.errors import MirraError, error_body
+from mirra.mirrors.admin import AdminServices
 from mirra.mirrors.catalog import MirrorCatalog
 from mirra.sessions.registry import SessionRegistry
 
@@ -19,7 +20,7 @@ ALL_METHODS = ["GET", "POST", "DELETE", "PUT", "PATCH"]
 
 
 def build_app(
-    registry: SessionRegistry, catalog: MirrorCatalog, urls: ServerUrls, token: str
+    registry: SessionRegistry, catalog: MirrorCatalog, urls: ServerUrls, token: str, admin: AdminServices
 ) -> Starlette:
     app = Starlette(
         routes=[
@@ -27,6 +28,8 @@ def build_app(
             Route("/v1/sessions", sessions.list_sessions, methods=["GET"]),
             Route("/v1/sessions/{session_id}", sessions.get_session, methods=["GET"]),
             Route("/v1/sessions/{session_id}", sessions.end_session, methods=["DELETE"]),
+            Route("/v1/sessions/{session_id}/events", events.stream_events, methods=["GET"]),
+            Route("/v1/sessions/{session_id}/clock/advance", sessions.advance_clock, methods=["POST"]),
             Route("/m/{session_id}/{vendor}/{path:path}", direct.mirror_request, methods=ALL_METHODS),
         ],
         middleware=[Middleware(TokenAuthMiddleware, token=token)],
@@ -35,6 +38,7 @@ def build_app(
     app.state.registry = registry
     app.state.catalog = catalog
     app.state.urls = urls
+    app.state.admin = admin
     return app
 
 
@@ -47,7 +51,8 @@ async def not_found(request: Request, _exc: Exception) -> Response:
     body = error_body(
         "mirra.request.not_found",
         f"No control API route {request.method} {request.url.path}.",
-        "Routes: /v1/sessions, /v1/sessions/{id}, and /m/{session}/{vendor}/... for direct mode.",
+        "Routes: /v1/sessions, /v1/sessions/{id}, /v1/sessions/{id}/events, "
+        "/v1/sessions/{id}/clock/advance, and /m/{session}/{vendor}/... for direct mode.",
     )
     return Response(body, 404, media_type="application/json")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from mirra.mirrors.admin import handle_admin, is_admin
 from mirra.mirrors.catalog import MirrorCatalog
 from mirra.mirrors.dispatch import dispatch
 from mirra.mirrors.http import MirrorRequest
@@ -20,18 +21,18 @@ async def mirror_request(request: Request) -> Response:
         raise session_not_found(request.path_params["session_id"])
     raw_path = request.scope.get("raw_path", b"").decode("latin-1") or request.url.path
     prefix = f"/m/{request.path_params['session_id']}/{request.path_params['vendor']}"
-    answer = dispatch(
-        mirror,
-        session,
-        MirrorRequest(
-            method=request.method,
-            host=mirror.hosts[0],
-            path=raw_path.split("?", 1)[0][len(prefix) :] or "/",
-            query=request.url.query,
-            headers={name.lower(): value for name, value in request.headers.items()},
-            body=await request.body(),
-        ),
+    vendor_request = MirrorRequest(
+        method=request.method,
+        host=mirror.hosts[0],
+        path=raw_path.split("?", 1)[0][len(prefix) :] or "/",
+        query=request.url.query,
+        headers={name.lower(): value for name, value in request.headers.items()},
+        body=await request.body(),
     )
+    if is_admin(vendor_request.path):
+        answer = await handle_admin(request.app.state.admin, session, mirror, vendor_request)
+    else:
+        answer = dispatch(mirror, session, vendor_request)
     response = Response(answer.body, answer.status)
     for name, value in answer.headers:
         response.headers.append(name, value)

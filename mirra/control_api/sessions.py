@@ -12,12 +12,20 @@ from starlette.responses import JSONResponse, Response
 from mirra.control_api.urls import ServerUrls
 from mirra.errors import MirraError
 from mirra.mirrors.catalog import MirrorCatalog
-from mirra.sessions.registry import DEFAULT_TIMEOUT_SECONDS, Session, SessionRegistry, session_not_found
+from mirra.mirrors.admin import advance_session_clock
+from mirra.sessions.events import iso_timestamp
+from mirra.sessions.registry import (
+    DEFAULT_TIMEOUT_SECONDS,
+    Session,
+    SessionInfo,
+    SessionRegistry,
+    session_not_found,
+)
 
 MAX_PAGE = 100
 
 
-def session_json(session: Session, catalog: MirrorCatalog, urls: ServerUrls) -> dict[str, Any]:
+def session_json(session: SessionInfo, catalog: MirrorCatalog, urls: ServerUrls) -> dict[str, Any]:
     body: dict[str, Any] = {
         "sessionId": session.id,
         "name": session.name,
@@ -84,7 +92,20 @@ async def list_sessions(request: Request) -> Response:
 
 
 async def get_session(request: Request) -> Response:
-    return _session_response(request, _require(request), 200)
+    session = _require(request)
+    body = session_json(session, _catalog(request), _urls(request))
+    body["stats"] = {
+        "requests": session.events.requests,
+        "webhooks": session.events.webhooks,
+        "errors": session.events.errors,
+    }
+    body["clock"] = {"now": iso_timestamp(session.clock.now()), "offsetSeconds": session.clock.offset}
+    return JSONResponse(body)
+
+
+async def advance_clock(request: Request) -> Response:
+    """The session-level twin of `<mirror>/_mirra/clock/advance`."""
+    return JSONResponse(await advance_session_clock(request.app.state.admin, _require(request), await _json_object(request)))
 
 
 async def end_session(request: Request) -> Response:
@@ -93,7 +114,7 @@ async def end_session(request: Request) -> Response:
     return JSONResponse({"sessionId": session.id, "status": "ended"})
 
 
-def _session_response(request: Request, session: Session, status: int) -> Response:
+def _session_response(request: Request, session: SessionInfo, status: int) -> Response:
     return JSONResponse(session_json(session, _catalog(request), _urls(request)), status)
 
 

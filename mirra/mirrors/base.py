@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import MetaData
 
@@ -14,7 +14,8 @@ if TYPE_CHECKING:
 
 
 class Mirror(Protocol):
-    """A vendor's mirror. `handle` runs the vendor's request pipeline inside one session."""
+    """A vendor's mirror. `handle` runs the vendor's request pipeline inside one session; the
+    rest serves the admin routes (`<mirror>/_mirra/...`)."""
 
     name: str  # catalog name, e.g. "stripe"
     vendor: str  # the vendor's display name, e.g. "Stripe"
@@ -23,5 +24,22 @@ class Mirror(Protocol):
     hosts: tuple[str, ...]  # the vendor hosts the proxy answers for it
     metadata: MetaData  # its tables, created in every session database
     router: Router
+    webhook_event_types: tuple[str, ...]  # the event types its webhooks can carry
 
     def handle(self, session: Session, request: MirrorRequest) -> MirrorResponse: ...
+
+    def state(self, session: Session) -> dict[str, Any]:
+        """The mirror's whole state as JSON: its objects by kind."""
+        ...
+
+    def seed_names(self) -> list[str]: ...
+
+    def load_seed(self, session: Session, name: str) -> None: ...
+
+    def simulations(self) -> list[str]:
+        """The vendor events `simulate` can fire."""
+        ...
+
+    def simulate(self, session: Session, event: str, params: dict[str, Any]) -> dict[str, Any]:
+        """Fire `event` as if it happened at the vendor; returns what it acted on."""
+        ...

@@ -33,6 +33,11 @@ class Clock:
                 uow.conn.execute(clock_table.insert().values(id=1, offset_seconds=0.0))
         self._offset = float(offset or 0.0)
 
+    @property
+    def offset(self) -> float:
+        """Seconds this session's time is ahead of wall time."""
+        return self._offset
+
     def now(self) -> float:
         return time.time() + self._offset
 

@@ -1,8 +1,11 @@
 """The registry of sessions: which exist, their settings, and their open stores.
 
 The registry lives in `MIRRA_HOME/registry.db`; each session's state in
-`MIRRA_HOME/sessions/<id>.db`. A `default` persistent session always exists, so a proxy URL with
-no credentials just works. Stores are opened on first use and kept open while mirra runs.
+`MIRRA_HOME/sessions/<id>.db`, copied from a template database that already has every table. A
+`default` persistent session always exists, so a proxy URL with no credentials just works.
+Stores are opened on first use; at most `MAX_OPEN_SESSIONS` stay open, least recently used
+first out, except sessions someone is streaming. The registry also knows, per session, the wall
+time its next job falls due (`next_job_wall`), so the job runner never opens idle sessions.
 """
 
 from __future__ import annotations
@@ -13,18 +16,28 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Boolean, Column, Float, MetaData, String, Table, Text, delete, select
+from collections import OrderedDict
+from collections.abc import Callable
+
+from sqlalchemy import Boolean, Column, Float, MetaData, String, Table, Text, delete, select, update
 
 from mirra.errors import MirraError
 from mirra.mirrors import idempotency
 from mirra.mirrors.catalog import MirrorCatalog
 from mirra.sessions import clock as clock_module
+from mirra import signals
+from mirra.sessions import events as events_module
+from mirra.sessions import jobs as jobs_module
 from mirra.sessions.clock import Clock
+from mirra.sessions.events import EventLog
 from mirra.sessions.ids import IdGenerator, new_session_id
+from mirra.sessions.jobs import JobQueue
+from mirra.sessions.lifecycle import unknown_seed
 from mirra.sessions.store import SessionStore, sqlite_engine
 
 DEFAULT_SESSION_ID = "default"
 DEFAULT_TIMEOUT_SECONDS = 3600
+MAX_OPEN_SESSIONS = 128
 
 metadata = MetaData()
 
@@ -38,12 +51,13 @@ sessions_table = Table(
     Column("seeds", Text, nullable=False),  # JSON object: mirror name -> fixture name
     Column("created_at", Float, nullable=False),
     Column("expires_at", Float, nullable=True),  # ephemeral sessions only
+    Column("next_job_wall", Float, nullable=True),  # wall time the next job falls due, if any
 )
 
 
 @dataclass
-class Session:
-    """A live session: its settings plus its store, clock and id generator."""
+class SessionInfo:
+    """A session's settings, as the registry keeps them."""
 
     id: str
     name: str
@@ -52,22 +66,44 @@ class Session:
     seeds: dict[str, str]
     created_at: float
     expires_at: float | None
+
+
+@dataclass
+class Session(SessionInfo):
+    """An open session: its settings plus its store, clock, event log, jobs and id generator."""
+
     store: SessionStore
     clock: Clock
+    events: EventLog
+    jobs: JobQueue
     ids: IdGenerator = field(default_factory=IdGenerator)
 
 
 class SessionRegistry:
     """Creates, finds, lists and ends sessions. Not thread-safe: mirra runs one event loop."""
 
-    def __init__(self, home: Path, catalog: MirrorCatalog) -> None:
+    def __init__(
+        self,
+        home: Path,
+        catalog: MirrorCatalog,
+        on_job_scheduled: Callable[[], None] = lambda: None,
+    ) -> None:
         self.catalog = catalog
+        self.on_job_scheduled = on_job_scheduled
         self.sessions_dir = home / "sessions"
         self.archive_dir = home / "archive"
         self.sessions_dir.mkdir(parents=True, exist_ok=True)
         self._engine = sqlite_engine(home / "registry.db")
         metadata.create_all(self._engine)
-        self._open: dict[str, Session] = {}
+        self._metadatas = [
+            clock_module.metadata,
+            idempotency.metadata,
+            events_module.metadata,
+            jobs_module.metadata,
+            *catalog.metadatas(),
+        ]
+        self._template = self._build_template(home / "sessions" / "template.db")
+        self._open: OrderedDict[str, Session] = OrderedDict()
         if self.get(DEFAULT_SESSION_ID) is None:
             self._insert(DEFAULT_SESSION_ID, "default", True, list(catalog.names()), {}, None)
 
@@ -84,24 +120,58 @@ class SessionRegistry:
         self._check_request(mirrors, name, persistent, timeout_seconds, seeds)
         session_id = new_session_id()
         expires_at = None if persistent else time.time() + timeout_seconds
-        return self._insert(session_id, name or session_id, persistent, mirrors, seeds, expires_at)
+        session = self._insert(session_id, name or session_id, persistent, mirrors, seeds, expires_at)
+        for mirror, seed in seeds.items():
+            self.catalog.require(mirror).load_seed(session, seed)
+        signals.send_session_lifecycle(session.id, action="start")
+        return session
 
     def get(self, session_id: str) -> Session | None:
+        if session_id in self._open:
+            self._open.move_to_end(session_id)
+            return self._open[session_id]
+        info = self.info(session_id)
+        return None if info is None else self._open_session(info)
+
+    def info(self, session_id: str) -> SessionInfo | None:
+        """A session's settings, without opening its database."""
         if session_id in self._open:
             return self._open[session_id]
         with self._engine.connect() as conn:
             row = conn.execute(select(sessions_table).where(sessions_table.c.id == session_id)).first()
-        if row is None:
-            return None
-        return self._open_session(row._asdict())
+        return None if row is None else _info(row._asdict())
 
-    def list(self) -> list[Session]:
-        """Every session, newest first."""
+    def list(self) -> list[SessionInfo]:
+        """Every session, newest first, without opening their databases."""
         with self._engine.connect() as conn:
-            ids = conn.execute(
-                select(sessions_table.c.id).order_by(sessions_table.c.created_at.desc())
-            ).scalars().all()
-        return [session for session_id in ids if (session := self.get(session_id))]
+            rows = conn.execute(
+                select(sessions_table).order_by(sessions_table.c.created_at.desc())
+            ).all()
+        return [_info(row._asdict()) for row in rows]
+
+    def expired(self, now: float) -> list[str]:
+        """Ephemeral sessions whose time is up."""
+        query = select(sessions_table.c.id).where(sessions_table.c.expires_at <= now)
+        with self._engine.connect() as conn:
+            return list(conn.execute(query).scalars())
+
+    def with_due_jobs(self, now: float) -> list[str]:
+        query = select(sessions_table.c.id).where(sessions_table.c.next_job_wall <= now)
+        with self._engine.connect() as conn:
+            return list(conn.execute(query).scalars())
+
+    def next_job_wall(self) -> float | None:
+        """The earliest wall time any session's next job falls due."""
+        query = select(sessions_table.c.next_job_wall).order_by(sessions_table.c.next_job_wall)
+        with self._engine.connect() as conn:
+            return conn.execute(query.where(sessions_table.c.next_job_wall.is_not(None)).limit(1)).scalar()
+
+    def note_next_job(self, session: Session) -> None:
+        """Record when `session`'s next job falls due (after scheduling, running or a clock move)."""
+        due = session.jobs.next_due()
+        wall = None if due is None else due - session.clock.offset
+        with self._engine.begin() as conn:
+            conn.execute(update(sessions_table).where(sessions_table.c.id == session.id).values(next_job_wall=wall))
 
     def end(self, session_id: str) -> None:
         """Forget a session: ephemeral state is deleted, persistent state archived."""
@@ -115,16 +185,19 @@ class SessionRegistry:
         session = self.get(session_id)
         if session is None:
             raise session_not_found(session_id)
-        session.store.close()
-        del self._open[session_id]
+        signals.send_session_lifecycle(session.id, action="end")
+        self._close_session(session)
         with self._engine.begin() as conn:
             conn.execute(delete(sessions_table).where(sessions_table.c.id == session_id))
         self._discard_files(session)
 
+    def flush_events(self) -> None:
+        for session in list(self._open.values()):
+            session.events.flush()
+
     def close(self) -> None:
-        for session in self._open.values():
-            session.store.close()
-        self._open.clear()
+        for session in list(self._open.values()):
+            self._close_session(session)
         self._engine.dispose()
 
     def _check_request(
@@ -142,8 +215,18 @@ class SessionRegistry:
                 "A session needs at least one mirror.",
                 f"Pass mirrors, e.g. {json.dumps(list(self.catalog.names()))}.",
             )
-        for mirror in [*mirrors, *seeds]:
+        for mirror in mirrors:
             self.catalog.require(mirror)
+        for mirror, seed in seeds.items():
+            if mirror not in mirrors:
+                raise MirraError(
+                    400,
+                    "mirra.session.seed_without_mirror",
+                    f"A seed is given for '{mirror}', which is not among the session's mirrors.",
+                    f"Add '{mirror}' to mirrors, or drop its seed.",
+                )
+            if seed not in self.catalog.require(mirror).seed_names():
+                raise unknown_seed(self.catalog.require(mirror), seed)
         if persistent and not name:
             raise MirraError(
                 400,
@@ -191,30 +274,49 @@ class SessionRegistry:
             "created_at": time.time(),
             "expires_at": expires_at,
         }
+        path = self.sessions_dir / f"{session_id}.db"
+        shutil.copyfile(self._template, path)
         with self._engine.begin() as conn:
             conn.execute(sessions_table.insert().values(**row))
-        return self._open_session(row)
+        return self._open_session(_info(row))
 
-    def _open_session(self, row: dict[str, object]) -> Session:
-        session_id = str(row["id"])
-        store = SessionStore(
-            session_id,
-            self.sessions_dir / f"{session_id}.db",
-            [clock_module.metadata, idempotency.metadata, *self.catalog.metadatas()],
-        )
+    def _open_session(self, info: SessionInfo) -> Session:
+        path = self.sessions_dir / f"{info.id}.db"
+        store = SessionStore(info.id, path, [] if path.exists() else self._metadatas)
         session = Session(
-            id=session_id,
-            name=str(row["name"]),
-            persistent=bool(row["persistent"]),
-            mirrors=json.loads(str(row["mirrors"])),
-            seeds=json.loads(str(row["seeds"])),
-            created_at=float(row["created_at"]),  # type: ignore[arg-type]
-            expires_at=None if row["expires_at"] is None else float(row["expires_at"]),  # type: ignore[arg-type]
+            **vars(info),
             store=store,
             clock=Clock(store),
+            events=EventLog(store),
+            jobs=JobQueue(store, lambda _due: self._job_scheduled(info.id)),
         )
-        self._open[session_id] = session
+        self._open[info.id] = session
+        self._evict_idle()
         return session
+
+    def _job_scheduled(self, session_id: str) -> None:
+        session = self._open.get(session_id)
+        if session is not None:
+            self.note_next_job(session)
+        self.on_job_scheduled()
+
+    def _evict_idle(self) -> None:
+        """Close the least recently used sessions beyond the cap; streamed ones stay open."""
+        for session_id in list(self._open)[: max(0, len(self._open) - MAX_OPEN_SESSIONS)]:
+            session = self._open[session_id]
+            if session_id != DEFAULT_SESSION_ID and not session.events.subscribers:
+                self._close_session(session)
+
+    def _close_session(self, session: Session) -> None:
+        session.events.close()
+        session.store.close()
+        self._open.pop(session.id, None)
+
+    def _build_template(self, path: Path) -> Path:
+        """An empty session database with every table, copied for each new session."""
+        path.unlink(missing_ok=True)
+        SessionStore("template", path, self._metadatas).close()
+        return path
 
     def _discard_files(self, session: Session) -> None:
         files = [session.store.path.with_name(session.store.path.name + suffix) for suffix in ("", "-wal", "-shm")]
@@ -227,6 +329,18 @@ class SessionRegistry:
         else:
             for path in files:
                 path.unlink(missing_ok=True)
+
+
+def _info(row: dict[str, object]) -> SessionInfo:
+    return SessionInfo(
+        id=str(row["id"]),
+        name=str(row["name"]),
+        persistent=bool(row["persistent"]),
+        mirrors=json.loads(str(row["mirrors"])),
+        seeds=json.loads(str(row["seeds"])),
+        created_at=float(row["created_at"]),  # type: ignore[arg-type]
+        expires_at=None if row["expires_at"] is None else float(row["expires_at"]),  # type: ignore[arg-type]
+    )
 
 
 def session_not_found(session_id: str) -> MirraError:

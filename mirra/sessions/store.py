@@ -74,6 +74,17 @@ class SessionStore:
             yield uow
         uow.run_after_commit()
 
+    @contextmanager
+    def attached(self, path: Path, alias: str) -> Iterator[None]:
+        """Another SQLite file attached as `alias` (SQLite allows ATTACH only between transactions)."""
+        driver = self._conn.connection.driver_connection
+        assert driver is not None
+        driver.execute(f"ATTACH DATABASE ? AS {alias}", (str(path),))
+        try:
+            yield
+        finally:
+            driver.execute(f"DETACH DATABASE {alias}")
+
     def close(self) -> None:
         self._conn.close()
         self.engine.dispose()

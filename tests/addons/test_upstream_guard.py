@@ -18,9 +18,11 @@ import stripe
 
 from mirra.addons import default_addons
 from mirra.certs import CertificateAuthority
+from mirra.mirrors.admin import AdminServices
 from mirra.mirrors.catalog import default_catalog
 from mirra.proxy.master import start_proxy
 from mirra.sessions.registry import SessionRegistry
+from mirra.sessions.runner import JobRunner
 
 
 class ConnectSpy:
@@ -68,7 +70,7 @@ def proxy(tmp_path: Path) -> Iterator[tuple[int, ConnectSpy, Path]]:
             port=0,
             confdir=ca.confdir,
             passthrough=["localhost"],
-            addons=[*default_addons(registry, catalog), spy],
+            addons=[*default_addons(registry, catalog, AdminServices(registry, JobRunner(registry), tmp_path)), spy],
         )
         started["proxy"] = running
         ready.set()

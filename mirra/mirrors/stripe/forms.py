@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from mirra.mirrors.stripe.errors import InvalidParameter
 
@@ -61,3 +61,23 @@ def _insert(tree: Tree, path: list[str], value: str) -> None:
 
 def _bracketed(path: list[str]) -> str:
     return path[0] + "".join(f"[{segment}]" for segment in path[1:])
+
+
+def encode(params: Tree) -> str:
+    """The inverse of `decode`, as the SDKs send it: indexed arrays, raw brackets."""
+    pairs: list[tuple[str, str]] = []
+    _flatten(params, "", pairs)
+    return urlencode(pairs, safe="[]")
+
+
+def _flatten(value: Any, prefix: str, pairs: list[tuple[str, str]]) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _flatten(item, f"{prefix}[{key}]" if prefix else str(key), pairs)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _flatten(item, f"{prefix}[{index}]", pairs)
+    elif isinstance(value, bool):
+        pairs.append((prefix, "true" if value else "false"))
+    elif value is not None:
+        pairs.append((prefix, str(value)))

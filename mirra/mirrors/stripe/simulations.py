@@ -1,0 +1,53 @@
+"""Vendor events `simulate` can fire, as if they happened at Stripe (the Dashboard, the bank,
+the card network). Each runs the same backend operation the API would, so its cascade (state,
+events, webhooks) is the real one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from mirra.errors import MirraError
+from mirra.mirrors.stripe.backend import StripeBackend
+from mirra.mirrors.stripe.errors import StripeError
+
+if TYPE_CHECKING:
+    from mirra.sessions.registry import Session
+
+Simulation = Callable[[StripeBackend, dict[str, Any]], dict[str, Any]]
+
+
+def _customer_id(params: dict[str, Any]) -> str:
+    customer = params.pop("customer", None)
+    if not isinstance(customer, str):
+        raise MirraError(400, "mirra.simulate.missing_parameter", "'customer' (a customer id) is required.",
+                         'Send e.g. {"event": "customer.deleted", "customer": "cus_..."}.')
+    return customer
+
+
+def customer_created(backend: StripeBackend, params: dict[str, Any]) -> dict[str, Any]:
+    return backend.create_customer(params)
+
+
+def customer_updated(backend: StripeBackend, params: dict[str, Any]) -> dict[str, Any]:
+    return backend.update_customer(_customer_id(params), params)
+
+
+def customer_deleted(backend: StripeBackend, params: dict[str, Any]) -> dict[str, Any]:
+    return backend.delete_customer(_customer_id(params))
+
+
+SIMULATIONS: dict[str, Simulation] = {
+    "customer.created": customer_created,
+    "customer.updated": customer_updated,
+    "customer.deleted": customer_deleted,
+}
+
+
+def simulate(session: Session, event: str, params: dict[str, Any]) -> dict[str, Any]:
+    try:
+        with session.store.unit_of_work() as uow:
+            return SIMULATIONS[event](StripeBackend(session, uow), dict(params))
+    except StripeError as error:
+        raise MirraError(400, "mirra.simulate.rejected", error.message,
+                         "Fix the event's parameters; they follow the Stripe API's.") from None

@@ -1,0 +1,164 @@
+"""The session's event log: every request, webhook, state change and lifecycle step, in order.
+
+Events get increasing sequence numbers when they are appended, go at once to live subscribers
+(the SSE stream), and are written to the session database in batches (`flush`, which mirra's
+runtime calls every few tens of milliseconds and at shutdown): the vendor request that caused an
+event never waits for it. A subscriber that reconnects with the last sequence number it saw gets
+everything after it from `since`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, func, select
+
+from mirra.sessions.store import SessionStore
+
+TRAFFIC = "traffic.request_completed"
+WEBHOOK = "webhook.dispatched"
+STATE = "state.changed"
+LIFECYCLE = "session.lifecycle"
+GRADED = "evaluation.criterion_graded"
+EVENT_TYPES = (TRAFFIC, WEBHOOK, STATE, LIFECYCLE, GRADED)
+
+SUBSCRIBER_BACKLOG = 10_000  # a slower subscriber is dropped and must resume from the log
+
+metadata = MetaData()
+
+events_table = Table(
+    "mirra_events",
+    metadata,
+    Column("seq", Integer, primary_key=True),  # assigned by EventLog.append, increasing
+    Column("type", String, nullable=False, index=True),  # one of EVENT_TYPES
+    Column("mirror", String, nullable=True),  # the mirror it concerns, if any
+    Column("at", Float, nullable=False),  # session clock
+    Column("status", Integer, nullable=True),  # HTTP status of traffic and webhook events
+    Column("data", Text, nullable=False),  # the payload's JSON
+)
+
+
+@dataclass(frozen=True)
+class Event:
+    seq: int
+    type: str
+    mirror: str | None
+    at: float
+    data: dict[str, Any]
+
+    def payload(self) -> dict[str, Any]:
+        """What the stream sends: the data plus `mirror` and an ISO-8601 `at`."""
+        head: dict[str, Any] = {"mirror": self.mirror} if self.mirror else {}
+        return {**head, **self.data, "at": iso_timestamp(self.at)}
+
+
+class EventLog:
+    """One session's events: append, subscribe, replay, and counts for the session's stats."""
+
+    def __init__(self, store: SessionStore) -> None:
+        self.store = store
+        self.pending: list[Event] = []
+        self.subscribers: set[asyncio.Queue[Event | None]] = set()
+        with store.unit_of_work() as uow:
+            last = uow.conn.execute(select(func.max(events_table.c.seq))).scalar()
+            counts = dict(
+                uow.conn.execute(
+                    select(events_table.c.type, func.count()).group_by(events_table.c.type)
+                ).all()
+            )
+            errors = uow.conn.execute(
+                select(func.count()).where(events_table.c.type == TRAFFIC, events_table.c.status >= 400)
+            ).scalar()
+        self.next_seq = (last or 0) + 1
+        self.requests = int(counts.get(TRAFFIC, 0))
+        self.webhooks = int(counts.get(WEBHOOK, 0))
+        self.errors = int(errors or 0)
+
+    def append(self, event_type: str, mirror: str | None, at: float, data: dict[str, Any]) -> Event:
+        event = Event(self.next_seq, event_type, mirror, at, data)
+        self.next_seq += 1
+        self.pending.append(event)
+        self._count(event)
+        for queue in list(self.subscribers):
+            try:
+                queue.put_nowait(event)
+            except asyncio.QueueFull:
+                self.subscribers.discard(queue)
+                _end(queue)
+        return event
+
+    def flush(self) -> None:
+        """Write pending events to the session database in one transaction."""
+        if not self.pending:
+            return
+        batch, self.pending = self.pending, []
+        rows = [
+            {
+                "seq": e.seq,
+                "type": e.type,
+                "mirror": e.mirror,
+                "at": e.at,
+                "status": e.data.get("status"),
+                "data": json.dumps(e.data),
+            }
+            for e in batch
+        ]
+        with self.store.unit_of_work() as uow:
+            uow.conn.execute(events_table.insert(), rows)
+
+    def since(
+        self, after: int, types: Iterable[str] = (), mirrors: Iterable[str] = (), limit: int = 1000
+    ) -> list[Event]:
+        """Events after sequence number `after`, oldest first, optionally filtered."""
+        self.flush()
+        query = select(events_table).where(events_table.c.seq > after)
+        if types := list(types):
+            query = query.where(events_table.c.type.in_(types))
+        if mirrors := list(mirrors):
+            query = query.where(events_table.c.mirror.in_(mirrors))
+        with self.store.unit_of_work() as uow:
+            rows = uow.conn.execute(query.order_by(events_table.c.seq).limit(limit)).all()
+        return [Event(r.seq, r.type, r.mirror, r.at, json.loads(r.data)) for r in rows]
+
+    def subscribe(self) -> asyncio.Queue[Event | None]:
+        """A queue of every event appended from now on; `None` means "fell behind, resume"."""
+        queue: asyncio.Queue[Event | None] = asyncio.Queue(SUBSCRIBER_BACKLOG)
+        self.subscribers.add(queue)
+        return queue
+
+    def unsubscribe(self, queue: asyncio.Queue[Event | None]) -> None:
+        self.subscribers.discard(queue)
+
+    def close(self) -> None:
+        """Flush, and tell every subscriber the stream ended."""
+        self.flush()
+        for queue in self.subscribers:
+            _end(queue)
+        self.subscribers.clear()
+
+    def _count(self, event: Event) -> None:
+        if event.type == TRAFFIC:
+            self.requests += 1
+            self.errors += int(event.data.get("status", 0) >= 400)
+        elif event.type == WEBHOOK:
+            self.webhooks += 1
+
+
+def _end(queue: asyncio.Queue[Event | None]) -> None:
+    """Wake the subscriber with the end marker, making room for it if the queue is full."""
+    while True:
+        try:
+            queue.put_nowait(None)
+            return
+        except asyncio.QueueFull:
+            queue.get_nowait()
+
+
+def iso_timestamp(at: float) -> str:
+    moment = datetime.datetime.fromtimestamp(at, datetime.UTC)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
