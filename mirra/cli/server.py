@@ -78,7 +78,7 @@ def up(
 ) -> None:
     """Make sure a mirra server runs (starting one in the background if needed), create a
     session, and print its id, URLs and the environment to export."""
-    server = find_server() or _start_background_server(proxy_port, api_port, quiet=as_json)
+    server = ensure_server(proxy_port, api_port, quiet=as_json)
     payload: dict[str, object] = {
         "mirrors": [item.strip() for item in mirrors.split(",") if item.strip()],
         "persistent": persistent,
@@ -94,6 +94,11 @@ def up(
         print(f"  {mirror['vendor']}: {mirror['url']}")
     print(f"  proxy: {session['proxyUrl']}")
     print(render(session_environment(server.urls, session["sessionId"]), "sh"))
+
+
+def ensure_server(proxy_port: int = 0, api_port: int = 0, *, quiet: bool = False) -> RunningServer:
+    """The running server, or a new one started in the background (logging to server.log)."""
+    return find_server() or _start_background_server(proxy_port, api_port, quiet=quiet)
 
 
 def _start_background_server(proxy_port: int, api_port: int, *, quiet: bool) -> RunningServer:

@@ -1,0 +1,97 @@
+"""`mirra events` prints a session's log for a person; `mirra exec` runs a command in a fresh session."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+from typing import Any
+
+import stripe
+
+from mirra.testing.server import MirraProcess
+from tests.cli.conftest import Run, assert_one_line_error
+
+
+def wait_for(condition: Any, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.02)
+
+
+def test_events_prints_the_log(
+    run_cli: Run, mirra: MirraProcess, session: dict[str, Any], stripe_client: stripe.StripeClient
+) -> None:
+    customer = stripe_client.v1.customers.create({"name": "Ann"})
+    session_id = session["sessionId"]
+
+    def logged() -> list[dict[str, Any]]:
+        out = run_cli(mirra.home, "events", "--session", session_id, "--json").stdout
+        return [json.loads(line) for line in out.splitlines()]
+
+    wait_for(lambda: len(logged()) >= 3)
+    text = run_cli(mirra.home, "events", "--session", session_id).stdout
+    assert "session start" in text
+    assert f"customer {customer.id} created" in text
+    assert "POST /v1/customers -> 200" in text
+    only = run_cli(mirra.home, "events", "--session", session_id, "--type", "state.changed", "--json").stdout
+    assert [json.loads(line)["type"] for line in only.splitlines()] == ["state.changed"]
+    assert_one_line_error(run_cli(mirra.home, "events", "--session", "ses_nope"), "No session 'ses_nope'")
+
+
+def test_events_follow_streams_new_events(
+    mirra: MirraProcess, session: dict[str, Any], stripe_client: stripe.StripeClient
+) -> None:
+    follower = subprocess.Popen(
+        [sys.executable, "-m", "mirra", "events", "--session", session["sessionId"], "--follow", "--json",
+         "--type", "traffic.request_completed"],
+        env={**os.environ, "MIRRA_HOME": str(mirra.home)},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        stripe_client.v1.customers.create({"name": "live"})
+        assert follower.stdout is not None
+        line = follower.stdout.readline()
+        assert json.loads(line)["path"] == "/v1/customers"
+    finally:
+        follower.terminate()
+        follower.wait(30)
+        assert follower.stdout is not None
+        follower.stdout.close()
+
+
+APP = textwrap.dedent(
+    """
+    import os, stripe
+    stripe.api_key = "sk_test_exec"
+    print(os.environ["MIRRA_SESSION"], stripe.Customer.create(name="from exec").id, flush=True)
+    raise SystemExit(3)
+    """
+)
+
+
+def test_exec_runs_a_command_in_a_fresh_session_and_ends_it(run_cli: Run, mirra: MirraProcess) -> None:
+    result = run_cli(mirra.home, "exec", "--seed", "stripe:customers", "--", sys.executable, "-c", APP)
+    assert result.returncode == 3, result.stderr  # the command's exit code
+    session_id, customer_id = result.stdout.split()
+    assert customer_id.startswith("cus_")
+    assert f"mirra events --session {session_id} --follow" in result.stderr
+    with mirra.control() as control:
+        assert control.get(f"/v1/sessions/{session_id}").status_code == 404  # ended
+
+
+def test_exec_keep_and_mistakes(run_cli: Run, mirra: MirraProcess, tmp_path: Path) -> None:
+    kept = run_cli(mirra.home, "exec", "--keep", "--", sys.executable, "-c", "print('ok')")
+    assert kept.returncode == 0 and kept.stdout.strip() == "ok"
+    session_id = kept.stderr.split("kept session ")[1].split()[0]
+    with mirra.control() as control:
+        assert control.get(f"/v1/sessions/{session_id}").status_code == 200
+        control.delete(f"/v1/sessions/{session_id}")
+    assert_one_line_error(run_cli(mirra.home, "exec", "--", "no-such-command-here"), "command not found")
+    assert_one_line_error(run_cli(mirra.home, "exec", "--seed", "customers", "--", "true"), "MIRROR:SEED")
