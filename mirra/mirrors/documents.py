@@ -52,10 +52,13 @@ def document_table(name: str, metadata: MetaData) -> Table:
 class Documents:
     """Reads and writes one mirror's objects inside a unit of work."""
 
-    def __init__(self, uow: UnitOfWork, table: Table, mirror: str) -> None:
+    def __init__(
+        self, uow: UnitOfWork, table: Table, mirror: str, quiet_kinds: frozenset[str] = frozenset()
+    ) -> None:
         self.uow = uow
         self.table = table
         self.mirror = mirror
+        self.quiet_kinds = quiet_kinds  # bookkeeping kinds whose writes are not state changes
         self.statements = _statements(table)
 
     def get(self, kind: str, object_id: str, *, include_deleted: bool = False) -> Document | None:
@@ -145,6 +148,8 @@ class Documents:
     def _announce(
         self, kind: str, object_id: str, before: Document | None, after: Document | None
     ) -> None:
+        if kind in self.quiet_kinds:
+            return
         session_id = self.uow.session_id
         self.uow.after_commit(
             lambda: signals.send_state_changed(

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Table, delete
 
 from mirra import signals
+from mirra.delivery.queue import deliveries_table
 from mirra.errors import MirraError
 from mirra.mirrors.idempotency import idempotency_table
 from mirra.sessions.jobs import jobs_table
@@ -27,7 +28,11 @@ _SNAPSHOT_ID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 
 
 # The shared tables holding per-mirror rows, and the column naming the mirror.
-SHARED: list[tuple[Table, str]] = [(idempotency_table, "scope"), (jobs_table, "mirror")]
+SHARED: list[tuple[Table, str]] = [
+    (idempotency_table, "scope"),
+    (jobs_table, "mirror"),
+    (deliveries_table, "mirror"),
+]
 
 
 def clear(uow: UnitOfWork, mirror: Mirror) -> None:

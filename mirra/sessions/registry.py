@@ -26,6 +26,7 @@ from mirra.mirrors import idempotency
 from mirra.mirrors.catalog import MirrorCatalog
 from mirra.sessions import clock as clock_module
 from mirra import signals
+from mirra.delivery import queue as delivery_queue
 from mirra.sessions import events as events_module
 from mirra.sessions import jobs as jobs_module
 from mirra.sessions.clock import Clock
@@ -100,6 +101,7 @@ class SessionRegistry:
             idempotency.metadata,
             events_module.metadata,
             jobs_module.metadata,
+            delivery_queue.metadata,
             *catalog.metadatas(),
         ]
         self._template = self._build_template(home / "sessions" / "template.db")

@@ -10,11 +10,15 @@ from mirra import __version__
 from mirra.mirrors.http import MirrorRequest, MirrorResponse
 from mirra.mirrors.routing import Router
 from mirra.mirrors.documents import Documents
-from mirra.mirrors.stripe import models, pipeline, routes, seeds, simulations
+from mirra.delivery import queue as delivery
+from mirra.mirrors.stripe import events, models, pipeline, routes, seeds, simulations, webhooks
+from mirra.mirrors.stripe.backend import StripeBackend
+from mirra.mirrors.stripe.backend.base import API_VERSION
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from mirra.sessions.registry import Session
+    from mirra.sessions.store import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -22,11 +26,11 @@ class StripeMirror:
     name: str = "stripe"
     vendor: str = "Stripe"
     version: str = __version__
-    api_version: str = pipeline.API_VERSION
+    api_version: str = API_VERSION
     hosts: tuple[str, ...] = ("api.stripe.com",)
     metadata: MetaData = models.metadata
     router: Router = routes.router
-    webhook_event_types: tuple[str, ...] = ()
+    webhook_event_types: tuple[str, ...] = events.EVENT_TYPES
 
     def handle(self, session: Session, request: MirrorRequest) -> MirrorResponse:
         return pipeline.handle(session, request)
@@ -35,8 +39,9 @@ class StripeMirror:
         objects: dict[str, list[dict[str, Any]]] = {}
         with session.store.unit_of_work() as uow:
             for kind, obj in Documents(uow, models.objects, self.name).all():
-                objects.setdefault(kind, []).append(obj)
-        return {"objects": objects}
+                if kind != "webhook_endpoint_secret":
+                    objects.setdefault(kind, []).append(obj)
+        return {"objects": objects, "deliveries": delivery.deliveries(session, self.name)}
 
     def seed_names(self) -> list[str]:
         return seeds.seed_names()
@@ -51,6 +56,13 @@ class StripeMirror:
         return simulations.simulate(session, event, params)
 
 
+def _delivered(session: Session, uow: UnitOfWork, row: dict[str, Any]) -> None:
+    StripeBackend(session, uow).delivered(row["event_id"])
+
+
 mirror = StripeMirror()
+delivery.SIGNERS[mirror.name] = webhooks.sign
+delivery.RETRY_SCHEDULES[mirror.name] = webhooks.retry_schedule
+delivery.ON_DELIVERED[mirror.name] = _delivered
 
 __all__ = ["mirror"]

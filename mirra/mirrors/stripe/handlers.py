@@ -35,3 +35,31 @@ def delete_customer(ctx: RequestContext) -> dict[str, Any]:
 
 def list_customers(ctx: RequestContext) -> dict[str, Any]:
     return _page(ctx, "/v1/customers", ctx.ops.list_customers(ctx.params))
+
+
+def create_webhook_endpoint(ctx: RequestContext) -> dict[str, Any]:
+    return _one(ctx, ctx.ops.create_webhook_endpoint(ctx.params))
+
+
+def retrieve_webhook_endpoint(ctx: RequestContext) -> dict[str, Any]:
+    return _one(ctx, ctx.ops.retrieve_webhook_endpoint(ctx.path_params["webhook_endpoint"]))
+
+
+def update_webhook_endpoint(ctx: RequestContext) -> dict[str, Any]:
+    return _one(ctx, ctx.ops.update_webhook_endpoint(ctx.path_params["webhook_endpoint"], ctx.params))
+
+
+def delete_webhook_endpoint(ctx: RequestContext) -> dict[str, Any]:
+    return ctx.ops.delete_webhook_endpoint(ctx.path_params["webhook_endpoint"])
+
+
+def list_webhook_endpoints(ctx: RequestContext) -> dict[str, Any]:
+    return _page(ctx, "/v1/webhook_endpoints", ctx.ops.list_webhook_endpoints(ctx.params))
+
+
+def retrieve_event(ctx: RequestContext) -> dict[str, Any]:
+    return _one(ctx, ctx.ops.retrieve_event(ctx.path_params["id"]))
+
+
+def list_events(ctx: RequestContext) -> dict[str, Any]:
+    return _page(ctx, "/v1/events", ctx.ops.list_events(ctx.params))

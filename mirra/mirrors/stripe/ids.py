@@ -6,6 +6,8 @@ from __future__ import annotations
 PREFIXES: dict[str, tuple[str, int]] = {
     "customer": ("cus_", 14),
     "request": ("req_", 14),
+    "event": ("evt_", 24),
+    "webhook_endpoint": ("we_", 24),
 }
 
 KIND_BY_PREFIX = {prefix: kind for kind, (prefix, _) in PREFIXES.items()}
@@ -13,6 +15,8 @@ KIND_BY_PREFIX = {prefix: kind for kind, (prefix, _) in PREFIXES.items()}
 # The noun Stripe uses in "No such <noun>: 'id'".
 NOUNS: dict[str, str] = {
     "customer": "customer",
+    "event": "event",
+    "webhook_endpoint": "webhook_endpoint",
     "payment_method": "PaymentMethod",
     "source": "source",
     "test_clock": "test_clock",

@@ -9,3 +9,6 @@ from mirra.mirrors.documents import document_table
 metadata = MetaData()
 
 objects = document_table("stripe_objects", metadata)
+
+# Kinds kept for the mirror's own bookkeeping: their writes are not announced as state changes.
+BOOKKEEPING = frozenset({"event", "webhook_endpoint_secret"})

@@ -22,6 +22,7 @@ from mirra.mirrors.http import MirrorRequest, MirrorResponse
 from mirra.mirrors.routing import Match
 from mirra.mirrors.stripe import forms, params, routes
 from mirra.mirrors.stripe.backend import StripeBackend
+from mirra.mirrors.stripe.backend.base import API_VERSION
 from mirra.mirrors.stripe.context import RequestContext
 from mirra.mirrors.stripe.errors import (
     ApiError,
@@ -40,7 +41,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-API_VERSION = "2026-10-28.endive"
 IDEMPOTENCY_SCOPE = "stripe"
 IDEMPOTENCY_RETENTION_SECONDS = 24 * 3600
 _SECRET_KEY_PREFIXES = ("sk_test_", "rk_test_")
@@ -79,7 +79,7 @@ def execute(ctx: RequestContext, match: Match, tree: forms.Tree) -> tuple[Mirror
     store = ctx.session.store
     try:
         with store.unit_of_work() as uow:
-            ctx.backend = StripeBackend(ctx.session, uow)
+            ctx.backend = StripeBackend(ctx.session, uow, request_id=ctx.request_id, idempotency_key=key)
             stored = check_idempotency_key(ctx, uow, key, fingerprint)
             if stored is not None:
                 return stored.response, stored.request_id

@@ -5,9 +5,10 @@ each module small; they share `BackendBase`.
 """
 
 from mirra.mirrors.stripe.backend.customers import Customers
+from mirra.mirrors.stripe.backend.webhooks import WebhookEndpoints
 
 
-class StripeBackend(Customers):
+class StripeBackend(Customers, WebhookEndpoints):
     pass
 
 

@@ -2,27 +2,103 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement
 
 from mirra.mirrors.documents import Document, Documents
-from mirra.mirrors.stripe import ids, models
+from mirra.delivery import queue as delivery
+from mirra.mirrors.stripe import events, ids, models
 from mirra.mirrors.stripe.errors import InvalidParameter, ResourceMissing
 from mirra.sessions.store import UnitOfWork
 
 if TYPE_CHECKING:
     from mirra.sessions.registry import Session
 
+API_VERSION = "2026-10-28.endive"
 MAX_LIST_LIMIT = 100
 DEFAULT_LIST_LIMIT = 10
 
 
 class BackendBase:
-    def __init__(self, session: Session, uow: UnitOfWork) -> None:
+    def __init__(
+        self,
+        session: Session,
+        uow: UnitOfWork,
+        *,
+        request_id: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> None:
         self.session = session
         self.uow = uow
-        self.documents = Documents(uow, models.objects, "stripe")
+        self.documents = Documents(uow, models.objects, "stripe", models.BOOKKEEPING)
+        self.request_id = request_id  # recorded in the events this request causes
+        self.idempotency_key = idempotency_key
+
+    def insert(self, kind: str, obj: Document, *, parent: str | None = None, lookup: str | None = None) -> Document:
+        """Store a new object and announce it (events, webhooks)."""
+        self.documents.insert(kind, obj, parent=parent, lookup=lookup)
+        self.announce(kind, None, obj)
+        return obj
+
+    def replace(self, kind: str, obj: Document, before: Document, *, lookup: str | None = None) -> Document:
+        if obj != before:
+            self.documents.replace(kind, obj, before, lookup=lookup)
+            self.announce(kind, before, obj)
+        return obj
+
+    def remove(self, kind: str, before: Document) -> None:
+        self.documents.mark_deleted(kind, before)
+        self.announce(kind, before, None)
+
+    def announce(self, kind: str, before: Document | None, after: Document | None) -> None:
+        """Record the Stripe events this change produces and queue their webhooks."""
+        for event_type in events.events_for(kind, before, after):
+            obj = after if after is not None else {**before, "deleted": True}  # type: ignore[dict-item]
+            previous = events.previous_attributes(before, after) if before and after else None
+            self.emit(event_type, obj, previous)
+
+    def emit(self, event_type: str, obj: Document, previous: Document | None = None) -> Document:
+        endpoints = [
+            endpoint
+            for endpoint in self.documents.page("webhook_endpoint", limit=10_000)[0]
+            if endpoint["status"] == "enabled"
+            and ("*" in endpoint["enabled_events"] or event_type in endpoint["enabled_events"])
+        ]
+        event = events.event_object(
+            self.new_id("event"),
+            event_type,
+            self.now(),
+            obj,
+            previous,
+            self.request_id,
+            self.idempotency_key,
+            API_VERSION,
+            len(endpoints),
+        )
+        self.documents.insert("event", event, lookup=event_type)
+        payload = json.dumps(event, indent=2).encode()
+        for endpoint in endpoints:
+            delivery.enqueue(
+                self.session,
+                self.uow,
+                mirror="stripe",
+                endpoint_id=endpoint["id"],
+                url=endpoint["url"],
+                secret=self.endpoint_secret(endpoint["id"]),
+                event_id=event["id"],
+                event_type=event_type,
+                object_id=obj.get("id"),
+                payload=payload,
+            )
+        return event
+
+    def endpoint_secret(self, endpoint_id: str) -> str:
+        """Signing secrets are kept apart: Stripe shows them only when the endpoint is created."""
+        secret = self.documents.get("webhook_endpoint_secret", f"{endpoint_id}:secret")
+        assert secret is not None
+        return str(secret["secret"])
 
     def now(self) -> int:
         return self.session.clock.timestamp()

@@ -50,7 +50,7 @@ class Customers(BackendBase):
             "test_clock": None,
         }
         _apply_customer_params(customer, params)
-        return self.documents.insert("customer", customer, lookup=customer["email"])
+        return self.insert("customer", customer, lookup=customer["email"])
 
     def retrieve_customer(self, customer_id: str) -> Document:
         found = self.documents.get("customer", customer_id)
@@ -65,11 +65,11 @@ class Customers(BackendBase):
         self._check_customer_params(params)
         customer = {**before, "invoice_settings": dict(before["invoice_settings"])}
         _apply_customer_params(customer, params)
-        return self.documents.replace("customer", customer, before, lookup=customer["email"])
+        return self.replace("customer", customer, before, lookup=customer["email"])
 
     def delete_customer(self, customer_id: str) -> Document:
         before = self.require("customer", customer_id)
-        self.documents.mark_deleted("customer", before)
+        self.remove("customer", before)
         return _deleted_customer(customer_id)
 
     def list_customers(self, params: dict[str, Any]) -> tuple[list[Document], bool]:
