@@ -37,7 +37,7 @@ def events(
             if response.is_error:
                 response.read()
                 raise CliError(response.json()["error"]["message"])
-            for event in _parse(response.iter_lines()):
+            for event in parse_stream(response.iter_lines()):
                 if as_json:
                     print(json.dumps(event), flush=True)
                 else:
@@ -48,7 +48,8 @@ def events(
         raise CliError(f"the event stream broke off ({error}); resume with --since <last id>") from None
 
 
-def _parse(lines: Any) -> Any:
+def parse_stream(lines: Any) -> Any:
+    """Server-Sent Events lines -> one dict per event (id, type and the payload's fields)."""
     event: dict[str, Any] = {}
     for line in lines:
         if not line:

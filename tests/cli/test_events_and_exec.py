@@ -95,3 +95,50 @@ def test_exec_keep_and_mistakes(run_cli: Run, mirra: MirraProcess, tmp_path: Pat
         control.delete(f"/v1/sessions/{session_id}")
     assert_one_line_error(run_cli(mirra.home, "exec", "--", "no-such-command-here"), "command not found")
     assert_one_line_error(run_cli(mirra.home, "exec", "--seed", "customers", "--", "true"), "MIRROR:SEED")
+
+
+def test_listen_forwards_webhooks_with_a_signing_secret(
+    mirra: MirraProcess, session: dict[str, Any], stripe_client: stripe.StripeClient
+) -> None:
+    import http.server
+    import signal
+    import threading
+
+    received: list[tuple[bytes, str]] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            received.append((self.rfile.read(int(self.headers["Content-Length"])), self.headers["Stripe-Signature"]))
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    listener = subprocess.Popen(
+        [sys.executable, "-m", "mirra", "listen", "--session", session["sessionId"],
+         "--forward-to", f"http://127.0.0.1:{server.server_address[1]}/hook"],
+        env={**os.environ, "MIRRA_HOME": str(mirra.home), "COLUMNS": "200"},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert listener.stdout is not None
+        ready = listener.stdout.readline()
+        secret = ready.split("signing secret is ")[1].split()[0]
+        stripe_client.v1.customers.create({"name": "listened"})
+        delivery = listener.stdout.readline()
+        assert "customer.created" in delivery and "200" in delivery
+        body, signature = received[0]
+        assert stripe.Webhook.construct_event(body, signature, secret).data.object.name == "listened"
+    finally:
+        listener.send_signal(signal.SIGINT)
+        listener.wait(30)
+        assert listener.stdout is not None
+        listener.stdout.close()
+        server.shutdown()
+        server.server_close()
+    assert stripe_client.v1.webhook_endpoints.list().data == []  # removed on Ctrl-C
