@@ -196,7 +196,9 @@ def footprint(pid: int, label: str, sessions: int) -> Footprint:
     return Footprint(label, sessions, rss, len(os.listdir(f"/proc/{pid}/fd")))
 
 
-def measure_memory(mirra: MirraProcess, count: int) -> list[Footprint]:
+def measure_memory(mirra: MirraProcess, count: int) -> tuple[list[Footprint], float]:
+    """Footprints at checkpoints while `count` sessions accumulate, then after ending them all;
+    and the mean time (ms) one of those ends took (most of their stores were closed by then)."""
     pid = mirra.process.pid
     points = [footprint(pid, "right after start (baseline)", 0)]
     checkpoints = {n for n in (1, OPEN_STORES, 2 * OPEN_STORES, 4 * OPEN_STORES) if n < count} | {count}
@@ -208,13 +210,15 @@ def measure_memory(mirra: MirraProcess, count: int) -> list[Footprint]:
             session_ids.append(session_id)
             if n in checkpoints:
                 points.append(footprint(pid, f"after {n} session{'s' if n > 1 else ''}", n))
+        started = time.perf_counter()
         for session_id in session_ids:
             end_session(control, session_id)
+        end_ms = (time.perf_counter() - started) * 1000 / count
     points.append(footprint(pid, f"after ending all {count}", 0))
-    return points
+    return points, end_ms
 
 
-def print_memory(points: list[Footprint], count: int) -> None:
+def print_memory(points: list[Footprint], count: int, end_ms: float) -> None:
     print(
         f"2. memory of {count} idle sessions on a fresh server (each created, then given one "
         f"direct-mode POST /v1/customers)"
@@ -227,19 +231,26 @@ def print_memory(points: list[Footprint], count: int) -> None:
             f"{(point.rss_kib - start.rss_kib) / 1024:>+10.1f} {point.fds:>9}"
         )
     full = next(p for p in points if p.sessions == count)
-    print(f"per session: {(full.rss_kib - start.rss_kib) / count:.1f} KiB RSS averaged over all {count}", end="")
+    print(f"per session: {(full.rss_kib - start.rss_kib) / count:.1f} KiB RSS averaged over all {count}")
+    first = next((p for p in points if p.sessions == 1), None)
     capped = next((p for p in points if p.sessions == OPEN_STORES), None)
-    if capped is not None:
-        marginal = (full.rss_kib - capped.rss_kib) / (count - OPEN_STORES)
-        print(f"; {marginal:.1f} KiB each beyond the first {OPEN_STORES} (their stores closed)")
+    if first is not None and capped is not None and count > OPEN_STORES:
+        spread = OPEN_STORES - 1
+        print(
+            f"  sessions 2..{OPEN_STORES} (every store open): {(capped.rss_kib - first.rss_kib) / spread:.1f} "
+            f"KiB and {(capped.fds - first.fds) / spread:.1f} fds each; {OPEN_STORES + 1}..{count} "
+            f"(least recently used stores closed): {(full.rss_kib - capped.rss_kib) / 1024:+.1f} MiB "
+            f"in all, {(full.rss_kib - capped.rss_kib) / (count - OPEN_STORES):.1f} KiB each"
+        )
         bounded = full.fds <= capped.fds + 8
         print(
-            f"fds: {start.fds} at start, {capped.fds} with {OPEN_STORES} stores open, {full.fds} after "
-            f"{count}: {'bounded' if bounded else 'NOT bounded'} (registry keeps at most "
+            f"fds: {start.fds} at start, {capped.fds} with {OPEN_STORES} sessions, {full.fds} with "
+            f"{count}: {'bounded' if bounded else 'NOT bounded'} (the registry keeps at most "
             f"{OPEN_STORES} stores open)"
         )
     else:
-        print(f"\nfds: {start.fds} at start, {full.fds} after {count} (fewer than {OPEN_STORES}: no cap reached)")
+        print(f"fds: {start.fds} at start, {full.fds} with {count} sessions (the {OPEN_STORES}-store cap not reached)")
+    print(f"ending them took {end_ms:.2f} ms each on average")
 
 
 # --- 3. SSE fan-out: child process modes -------------------------------------------------------
@@ -524,7 +535,8 @@ def sse_row(run: SseRun, args: argparse.Namespace) -> str:
         spread = f"{rates[0]:.0f} / {statistics.median(rates):.0f} / {rates[-1]:.0f}"
         total = f"{run.subscribers * args.events / (last - first):.0f}"
         lag = f"{(last - generator.finished) * 1000:.1f}"
-    return f"{name:<24} {generator.rate:>8.1f} {spread:>20} {total:>12} {lag:>9} {cpu:>14}"
+    server_ms = 1000 * generator.server_cpu / generator.requests
+    return f"{name:<24} {generator.rate:>8.1f} {spread:>20} {total:>12} {lag:>7} {server_ms:>10.2f} {cpu:>12}"
 
 
 def print_sse(runs: list[SseRun], args: argparse.Namespace) -> None:
@@ -537,10 +549,14 @@ def print_sse(runs: list[SseRun], args: argparse.Namespace) -> None:
     )
     print(
         f"{'run':<24} {'gen rq/s':>8} {'per-sub ev/s min/med/max':>20} {'delivered/s':>12} "
-        f"{'lag ms':>9} {'CPU% srv/sub/gen':>14}"
+        f"{'lag ms':>7} {'srv CPU ms':>10} {'CPU% srv/sub/gen':>12}"
     )
     for run in runs:
         print(sse_row(run, args))
+    print(
+        "(lag: last event received after the generator's last response; srv CPU ms: the server's "
+        "CPU time per measured request; CPU%: of one core, server/subscribers/generator)"
+    )
     baseline = [run.generator.rate for run in runs if run.subscribers == 0]
     loaded = [run.generator.rate for run in runs if run.subscribers > 0]
     print(
@@ -582,8 +598,8 @@ def run_all(args: argparse.Namespace) -> None:
             print()
         if "memory" in args.only:
             with ExitStack() as stack:
-                points = measure_memory(fresh_mirra(stack, Path(tmp), "memory"), args.sessions)
-            print_memory(points, args.sessions)
+                points, end_ms = measure_memory(fresh_mirra(stack, Path(tmp), "memory"), args.sessions)
+            print_memory(points, args.sessions, end_ms)
             print()
         if "sse" in args.only:
             with ExitStack() as stack:

@@ -41,6 +41,9 @@ class Clock:
     def now(self) -> float:
         return time.time() + self._offset
 
+    def now_year(self) -> int:
+        return time.gmtime(self.now()).tm_year
+
     def timestamp(self) -> int:
         """Unix seconds, as vendors put in `created` fields."""
         return int(self.now())

@@ -39,7 +39,7 @@ class StripeMirror:
         objects: dict[str, list[dict[str, Any]]] = {}
         with session.store.unit_of_work() as uow:
             for kind, obj in Documents(uow, models.objects, self.name).all():
-                if kind != "webhook_endpoint_secret":
+                if kind not in models.PRIVATE:
                     objects.setdefault(kind, []).append(obj)
         return {"objects": objects, "deliveries": delivery.deliveries(session, self.name)}
 

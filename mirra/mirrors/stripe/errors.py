@@ -8,6 +8,9 @@
         ParameterUnknown / ParameterMissing / ParameterInvalidEmpty / ParameterInvalidInteger
       EmailInvalid                   400 email_invalid
       IdempotencyError               400 idempotency_error (same key, other parameters)
+      PaymentIntentUnexpectedState   400 payment_intent_unexpected_state, with the intent
+      InvalidRequest                 400 refusals during execution (kept for replay)
+      CardError                      402 card_error with decline_code, charge, payment_intent
       ApiError                       500 api_error
 """
 
@@ -27,6 +30,7 @@ class StripeError(Exception):
     code: str | None = None
     stored_for_idempotency = True  # Stripe keeps a replay once execution began
     has_request_log = True
+    keeps_changes = False  # True: the request's changes commit anyway (a decline's failed charge)
 
     def __init__(self, message: str, *, param: str | None = None, **extra: Any) -> None:
         super().__init__(message)
@@ -123,6 +127,10 @@ class ParameterInvalidInteger(ParameterError):
         super().__init__(f"Invalid integer: {value}", param=path)
 
 
+class AmountTooSmall(ParameterError):
+    code = "amount_too_small"
+
+
 class InvalidParameter(ParameterError):
     """A malformed parameter Stripe reports without a code ("Invalid array", ...)."""
 
@@ -182,3 +190,35 @@ def render_error(error: StripeError, request_id: str, timestamp: int) -> MirrorR
     body.update({key: value for key, value in error.extra.items() if value is not None})
     payload = json.dumps({"error": dict(sorted(body.items()))}, indent=2).encode()
     return MirrorResponse(error.status, payload)
+
+
+class CardError(StripeError):
+    """A decline: 402 with the decline code, the failed charge and the intent as it now is."""
+
+    status = 402
+    type = "card_error"
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        decline_code: str | None,
+        param: str | None,
+        keeps_changes: bool = False,
+        **extra: Any,
+    ) -> None:
+        super().__init__(message, param=param, decline_code=decline_code, **extra)
+        self.code = code
+        self.keeps_changes = keeps_changes
+
+
+class PaymentIntentUnexpectedState(StripeError):
+    code = "payment_intent_unexpected_state"
+
+    def __init__(self, message: str, payment_intent: dict[str, Any]) -> None:
+        super().__init__(message, payment_intent=payment_intent)
+
+
+class InvalidRequest(StripeError):
+    """An execution-time refusal Stripe reports without a code (kept for idempotent replay)."""

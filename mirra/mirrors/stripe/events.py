@@ -1,38 +1,88 @@
 """The one table of which Stripe events each change produces, and the Event objects themselves.
 
 Backend operations never name events: they write through `BackendBase.insert/replace/remove`,
-which look the change up here. A created object gives `<kind>.created`; an update gives
-`<kind>.updated` (when anything changed) plus any event its new `status` names; a deletion gives
-`<kind>.deleted`. Each event becomes an `evt_` object (listable through /v1/events) and a webhook
+which look the change up in `EVENTS`: per kind, what a creation, an update (judged from the fields
+that changed: a status, `captured`, `amount_refunded`, a customer attached) and a deletion
+announce. Each event becomes an `evt_` object (listable through /v1/events) and a webhook
 delivery to every enabled endpoint that wants it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-# (kind, action) -> event types, action being "created", "updated", "deleted" or "status:<value>".
-EVENTS: dict[tuple[str, str], tuple[str, ...]] = {
-    ("customer", "created"): ("customer.created",),
-    ("customer", "updated"): ("customer.updated",),
-    ("customer", "deleted"): ("customer.deleted",),
+Obj = dict[str, Any]
+
+_PAYMENT_INTENT_STATUS = {
+    "requires_action": "payment_intent.requires_action",
+    "requires_capture": "payment_intent.amount_capturable_updated",
+    "processing": "payment_intent.processing",
+    "succeeded": "payment_intent.succeeded",
+    "canceled": "payment_intent.canceled",
+}
+_CHARGE_STATUS = {"succeeded": "charge.succeeded", "failed": "charge.failed", "pending": "charge.pending"}
+
+
+def _payment_intent_updated(before: Obj, after: Obj) -> list[str]:
+    types = []
+    if after["last_payment_error"] and after["last_payment_error"] != before["last_payment_error"]:
+        types.append("payment_intent.payment_failed")
+    if before["status"] != after["status"] and after["status"] in _PAYMENT_INTENT_STATUS:
+        types.append(_PAYMENT_INTENT_STATUS[after["status"]])
+    return types
+
+
+def _charge_updated(before: Obj, after: Obj) -> list[str]:
+    if after["captured"] and not before["captured"]:
+        return ["charge.captured"]
+    if after["amount_refunded"] > before["amount_refunded"]:
+        return ["charge.refunded"]
+    if before["status"] != after["status"]:
+        return [_CHARGE_STATUS[after["status"]]]
+    return ["charge.updated"]
+
+
+def _payment_method_updated(before: Obj, after: Obj) -> list[str]:
+    if after["customer"] and not before["customer"]:
+        return ["payment_method.attached"]
+    if before["customer"] and not after["customer"]:
+        return ["payment_method.detached"]
+    return ["payment_method.updated"]
+
+
+def _refund_updated(before: Obj, after: Obj) -> list[str]:
+    return ["refund.failed", "refund.updated"] if after["status"] == "failed" != before["status"] else ["refund.updated"]
+
+
+# The table: kind -> (events when created, events when updated, events when deleted).
+EVENTS: dict[str, tuple[Callable[[Obj], list[str]], Callable[[Obj, Obj], list[str]], list[str]]] = {
+    "customer": (lambda _: ["customer.created"], lambda _b, _a: ["customer.updated"], ["customer.deleted"]),
+    "payment_intent": (lambda _: ["payment_intent.created"], _payment_intent_updated, []),
+    "charge": (lambda charge: [_CHARGE_STATUS[charge["status"]]], _charge_updated, []),
+    "payment_method": (lambda _: [], _payment_method_updated, []),
+    "refund": (lambda _: ["refund.created"], _refund_updated, []),
 }
 
-# Kinds whose changes Stripe announces; other kinds (e.g. webhook endpoints) change silently.
-ANNOUNCED = frozenset(kind for kind, _ in EVENTS)
+EVENT_TYPES = (
+    "charge.captured", "charge.failed", "charge.pending", "charge.refunded", "charge.succeeded",
+    "charge.updated", "customer.created", "customer.deleted", "customer.updated",
+    "payment_intent.amount_capturable_updated", "payment_intent.canceled", "payment_intent.created",
+    "payment_intent.payment_failed", "payment_intent.processing", "payment_intent.requires_action",
+    "payment_intent.succeeded", "payment_method.attached", "payment_method.detached",
+    "payment_method.updated", "refund.created", "refund.failed", "refund.updated",
+)
 
-EVENT_TYPES = tuple(sorted({event for types in EVENTS.values() for event in types}))
 
-
-def events_for(kind: str, before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[str]:
+def events_for(kind: str, before: Obj | None, after: Obj | None) -> list[str]:
+    if kind not in EVENTS:
+        return []
+    on_create, on_update, on_delete = EVENTS[kind]
     if before is None:
-        return list(EVENTS.get((kind, "created"), ()))
+        return on_create(after or {})
     if after is None:
-        return list(EVENTS.get((kind, "deleted"), ()))
-    types = list(EVENTS.get((kind, "updated"), ()))
-    if before.get("status") != after.get("status"):
-        types += EVENTS.get((kind, f"status:{after.get('status')}"), ())
-    return types
+        return list(on_delete)
+    return on_update(before, after)
 
 
 def previous_attributes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:

@@ -63,3 +63,98 @@ def retrieve_event(ctx: RequestContext) -> dict[str, Any]:
 
 def list_events(ctx: RequestContext) -> dict[str, Any]:
     return _page(ctx, "/v1/events", ctx.ops.list_events(ctx.params))
+
+
+def create_payment_method(ctx: RequestContext) -> dict[str, Any]:
+    return _one(ctx, ctx.ops.create_payment_method(ctx.params))
+
+
+def retrieve_payment_method(ctx: RequestContext) -> dict[str, Any]:
+    return _one(ctx, ctx.ops.retrieve_payment_method(ctx.path_params["payment_method"]))
+
+
+def update_payment_method(ctx: RequestContext) -> dict[str, Any]:
+    return _one(ctx, ctx.ops.update_payment_method(ctx.path_params["payment_method"], ctx.params))
+
+
+def attach_payment_method(ctx: RequestContext) -> dict[str, Any]:
+    return _one(ctx, ctx.ops.attach_payment_method(ctx.path_params["payment_method"], ctx.params["customer"]))
+
+
+def detach_payment_method(ctx: RequestContext) -> dict[str, Any]:
+    return _one(ctx, ctx.ops.detach_payment_method(ctx.path_params["payment_method"]))
+
+
+def list_payment_methods(ctx: RequestContext) -> dict[str, Any]:
+    return _page(ctx, "/v1/payment_methods", ctx.ops.list_payment_methods(ctx.params))
+
+
+def list_customer_payment_methods(ctx: RequestContext) -> dict[str, Any]:
+    customer = ctx.path_params["customer"]
+    ctx.ops.require("customer", customer)
+    page = ctx.ops.list_payment_methods({**ctx.params, "customer": customer})
+    return _page(ctx, f"/v1/customers/{customer}/payment_methods", page)
+
+
+def create_payment_intent(ctx: RequestContext) -> dict[str, Any]:
+    return _one(ctx, ctx.ops.create_payment_intent(ctx.params))
+
+
+def retrieve_payment_intent(ctx: RequestContext) -> dict[str, Any]:
+    return _one(ctx, ctx.ops.retrieve_payment_intent(ctx.path_params["intent"]))
+
+
+def update_payment_intent(ctx: RequestContext) -> dict[str, Any]:
+    return _one(ctx, ctx.ops.update_payment_intent(ctx.path_params["intent"], ctx.params))
+
+
+def confirm_payment_intent(ctx: RequestContext) -> dict[str, Any]:
+    return _one(ctx, ctx.ops.confirm_payment_intent(ctx.path_params["intent"], ctx.params))
+
+
+def capture_payment_intent(ctx: RequestContext) -> dict[str, Any]:
+    return _one(ctx, ctx.ops.capture_payment_intent(ctx.path_params["intent"], ctx.params))
+
+
+def cancel_payment_intent(ctx: RequestContext) -> dict[str, Any]:
+    return _one(ctx, ctx.ops.cancel_payment_intent(ctx.path_params["intent"], ctx.params))
+
+
+def list_payment_intents(ctx: RequestContext) -> dict[str, Any]:
+    return _page(ctx, "/v1/payment_intents", ctx.ops.list_payment_intents(ctx.params))
+
+
+def retrieve_charge(ctx: RequestContext) -> dict[str, Any]:
+    return _one(ctx, ctx.ops.retrieve_charge(ctx.path_params["charge"]))
+
+
+def update_charge(ctx: RequestContext) -> dict[str, Any]:
+    return _one(ctx, ctx.ops.update_charge(ctx.path_params["charge"], ctx.params))
+
+
+def list_charges(ctx: RequestContext) -> dict[str, Any]:
+    return _page(ctx, "/v1/charges", ctx.ops.list_charges(ctx.params))
+
+
+def create_refund(ctx: RequestContext) -> dict[str, Any]:
+    return _one(ctx, ctx.ops.create_refund(ctx.params))
+
+
+def retrieve_refund(ctx: RequestContext) -> dict[str, Any]:
+    return _one(ctx, ctx.ops.retrieve_refund(ctx.path_params["refund"]))
+
+
+def update_refund(ctx: RequestContext) -> dict[str, Any]:
+    return _one(ctx, ctx.ops.update_refund(ctx.path_params["refund"], ctx.params))
+
+
+def list_refunds(ctx: RequestContext) -> dict[str, Any]:
+    return _page(ctx, "/v1/refunds", ctx.ops.list_refunds(ctx.params))
+
+
+def retrieve_balance_transaction(ctx: RequestContext) -> dict[str, Any]:
+    return _one(ctx, ctx.ops.retrieve_balance_transaction(ctx.path_params["id"]))
+
+
+def list_balance_transactions(ctx: RequestContext) -> dict[str, Any]:
+    return _page(ctx, "/v1/balance_transactions", ctx.ops.list_balance_transactions(ctx.params))

@@ -8,6 +8,11 @@ PREFIXES: dict[str, tuple[str, int]] = {
     "request": ("req_", 14),
     "event": ("evt_", 24),
     "webhook_endpoint": ("we_", 24),
+    "payment_method": ("pm_", 24),
+    "payment_intent": ("pi_", 24),
+    "charge": ("ch_", 24),
+    "refund": ("re_", 24),
+    "balance_transaction": ("txn_", 24),
 }
 
 KIND_BY_PREFIX = {prefix: kind for kind, (prefix, _) in PREFIXES.items()}
@@ -18,6 +23,10 @@ NOUNS: dict[str, str] = {
     "event": "event",
     "webhook_endpoint": "webhook_endpoint",
     "payment_method": "PaymentMethod",
+    "payment_intent": "payment_intent",
+    "charge": "charge",
+    "refund": "refund",
+    "balance_transaction": "balance_transaction",
     "source": "source",
     "test_clock": "test_clock",
 }

@@ -10,5 +10,7 @@ metadata = MetaData()
 
 objects = document_table("stripe_objects", metadata)
 
+# Kinds only the mirror sees (never returned by the API, left out of state dumps).
+PRIVATE = frozenset({"webhook_endpoint_secret", "card_number"})
 # Kinds kept for the mirror's own bookkeeping: their writes are not announced as state changes.
-BOOKKEEPING = frozenset({"event", "webhook_endpoint_secret"})
+BOOKKEEPING = PRIVATE | {"event"}

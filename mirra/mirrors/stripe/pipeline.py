@@ -83,7 +83,12 @@ def execute(ctx: RequestContext, match: Match, tree: forms.Tree) -> tuple[Mirror
             stored = check_idempotency_key(ctx, uow, key, fingerprint)
             if stored is not None:
                 return stored.response, stored.request_id
-            response = run_handler(ctx, match, tree)
+            try:
+                response = run_handler(ctx, match, tree)
+            except StripeError as error:
+                if not error.keeps_changes:
+                    raise
+                response = render_error(error, ctx.request_id, ctx.session.clock.timestamp())
             remember_response(ctx, uow, key, fingerprint, response)
             return response, None
     except StripeError as error:

@@ -19,6 +19,11 @@ MAX_EXPAND_DEPTH = 4
 # kind -> dotted paths Stripe lets `expand[]` replace (the spec's x-expandableFields).
 EXPANDABLE: dict[str, frozenset[str]] = {
     "customer": frozenset({"default_source", "invoice_settings.default_payment_method", "test_clock"}),
+    "payment_method": frozenset({"customer"}),
+    "payment_intent": frozenset({"customer", "payment_method", "latest_charge"}),
+    "charge": frozenset({"customer", "payment_intent", "balance_transaction"}),
+    "refund": frozenset({"charge", "payment_intent", "balance_transaction"}),
+    "balance_transaction": frozenset({"source"}),
 }
 
 Loader = Callable[[str], Document | None]

@@ -37,7 +37,26 @@ def customer_deleted(backend: StripeBackend, params: dict[str, Any]) -> dict[str
     return backend.delete_customer(_customer_id(params))
 
 
+def _intent_id(params: dict[str, Any]) -> str:
+    intent = params.pop("payment_intent", None)
+    if not isinstance(intent, str):
+        raise MirraError(400, "mirra.simulate.missing_parameter", "'payment_intent' (a PaymentIntent id) is required.",
+                         'Send e.g. {"event": "payment_intent.authentication_approved", "payment_intent": "pi_..."}.')
+    return intent
+
+
+def authentication_approved(backend: StripeBackend, params: dict[str, Any]) -> dict[str, Any]:
+    """The customer passed the 3-D Secure challenge: the payment goes on (and may still be declined)."""
+    return backend.authenticate_payment_intent(_intent_id(params), approved=True)
+
+
+def authentication_failed(backend: StripeBackend, params: dict[str, Any]) -> dict[str, Any]:
+    return backend.authenticate_payment_intent(_intent_id(params), approved=False)
+
+
 SIMULATIONS: dict[str, Simulation] = {
+    "payment_intent.authentication_approved": authentication_approved,
+    "payment_intent.authentication_failed": authentication_failed,
     "customer.created": customer_created,
     "customer.updated": customer_updated,
     "customer.deleted": customer_deleted,

@@ -5,10 +5,11 @@ each module small; they share `BackendBase`.
 """
 
 from mirra.mirrors.stripe.backend.customers import Customers
+from mirra.mirrors.stripe.backend.payment_intents import PaymentIntents
 from mirra.mirrors.stripe.backend.webhooks import WebhookEndpoints
 
 
-class StripeBackend(Customers, WebhookEndpoints):
+class StripeBackend(Customers, WebhookEndpoints, PaymentIntents):
     pass
 
 

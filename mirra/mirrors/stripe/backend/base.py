@@ -150,3 +150,11 @@ def _created_filter(created: int | dict[str, int] | None) -> list[ColumnElement[
         return [column == created]
     operators = {"gt": column.__gt__, "gte": column.__ge__, "lt": column.__lt__, "lte": column.__le__}
     return [operators[op](value) for op, value in created.items()]
+
+
+def merge_metadata(current: dict[str, str], update: dict[str, str | None] | None) -> dict[str, str]:
+    """Stripe merges metadata; `metadata[k]=` drops a key and `metadata=` drops them all."""
+    if update is None:
+        return {}
+    merged = {**current, **update}
+    return {key: value for key, value in merged.items() if value is not None}

@@ -7,7 +7,7 @@ from typing import Any
 
 from mirra.mirrors.documents import Document
 from mirra.mirrors.stripe import models
-from mirra.mirrors.stripe.backend.base import BackendBase
+from mirra.mirrors.stripe.backend.base import BackendBase, merge_metadata
 from mirra.mirrors.stripe.errors import EmailInvalid, ResourceMissing
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -127,7 +127,7 @@ def _apply_customer_params(customer: Document, params: dict[str, Any]) -> None:
             "phone": shipping.get("phone"),
         }
     if "metadata" in params:
-        customer["metadata"] = _merged_metadata(customer["metadata"], params["metadata"])
+        customer["metadata"] = merge_metadata(customer["metadata"], params["metadata"])
     settings = params.get("invoice_settings") or {}
     for name in ("custom_fields", "default_payment_method", "footer", "rendering_options"):
         if name in settings:
@@ -138,14 +138,6 @@ def _address(address: dict[str, str] | None) -> dict[str, str | None] | None:
     if address is None:
         return None
     return {name: address.get(name) for name in _ADDRESS_FIELDS}
-
-
-def _merged_metadata(current: dict[str, str], update: dict[str, str | None] | None) -> dict[str, str]:
-    """Stripe merges metadata; `metadata[k]=` drops a key and `metadata=` drops them all."""
-    if update is None:
-        return {}
-    merged = {**current, **update}
-    return {key: value for key, value in merged.items() if value is not None}
 
 
 def _deleted_customer(customer_id: str) -> Document:

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from mirra.mirrors.documents import Document
 from mirra.mirrors.stripe import models
-from mirra.mirrors.stripe.backend.base import BackendBase
+from mirra.mirrors.stripe.backend.base import BackendBase, merge_metadata
 from mirra.mirrors.stripe.errors import InvalidParameter
 
 MAX_ENDPOINTS = 16  # Stripe's limit per account
@@ -29,7 +29,7 @@ class WebhookEndpoints(BackendBase):
             "description": params.get("description"),
             "enabled_events": params["enabled_events"],
             "livemode": False,
-            "metadata": {key: value for key, value in (params.get("metadata") or {}).items() if value},
+            "metadata": merge_metadata({}, params.get("metadata") or {}),
             "status": "enabled",
             "url": params["url"],
         }
@@ -57,8 +57,7 @@ class WebhookEndpoints(BackendBase):
         if "disabled" in params:
             endpoint["status"] = "disabled" if params["disabled"] else "enabled"
         if "metadata" in params:
-            merged = {**before["metadata"], **(params["metadata"] or {})}
-            endpoint["metadata"] = {} if params["metadata"] is None else {k: v for k, v in merged.items() if v is not None}
+            endpoint["metadata"] = merge_metadata(before["metadata"], params["metadata"])
         return self.replace("webhook_endpoint", endpoint, before)
 
     def delete_webhook_endpoint(self, endpoint_id: str) -> Document:
