@@ -6,6 +6,7 @@ from typing import Any
 
 from mirra.mirrors.stripe import serializers
 from mirra.mirrors.stripe.context import RequestContext
+from mirra.mirrors.stripe.errors import ResourceMissing
 
 
 def _one(ctx: RequestContext, obj: dict[str, Any]) -> dict[str, Any]:
@@ -94,6 +95,14 @@ def list_customer_payment_methods(ctx: RequestContext) -> dict[str, Any]:
     ctx.ops.require("customer", customer)
     page = ctx.ops.list_payment_methods({**ctx.params, "customer": customer})
     return _page(ctx, f"/v1/customers/{customer}/payment_methods", page)
+
+
+def retrieve_customer_payment_method(ctx: RequestContext) -> dict[str, Any]:
+    method = ctx.ops.retrieve_payment_method(ctx.path_params["payment_method"])
+    ctx.ops.require("customer", ctx.path_params["customer"])
+    if method["customer"] != ctx.path_params["customer"]:
+        raise ResourceMissing("PaymentMethod", method["id"])
+    return _one(ctx, method)
 
 
 def create_payment_intent(ctx: RequestContext) -> dict[str, Any]:

@@ -23,6 +23,7 @@ routes = [
     Route("POST", "/v1/payment_methods/{payment_method}/attach", handlers.attach_payment_method, "PaymentMethodAttachParams"),
     Route("POST", "/v1/payment_methods/{payment_method}/detach", handlers.detach_payment_method, "PaymentMethodDetachParams"),
     Route("GET", "/v1/customers/{customer}/payment_methods", handlers.list_customer_payment_methods, "CustomerListPaymentMethodsParams"),
+    Route("GET", "/v1/customers/{customer}/payment_methods/{payment_method}", handlers.retrieve_customer_payment_method, "CustomerRetrievePaymentMethodParams"),
     Route("POST", "/v1/payment_intents", handlers.create_payment_intent, "PaymentIntentCreateParams"),
     Route("GET", "/v1/payment_intents", handlers.list_payment_intents, "PaymentIntentListParams"),
     Route("GET", "/v1/payment_intents/{intent}", handlers.retrieve_payment_intent, "PaymentIntentRetrieveParams"),
