@@ -81,6 +81,7 @@ class PaymentIntents(Charges, PaymentMethods):
             "last_payment_error": None,
             "latest_charge": None,
             "livemode": False,
+            "managed_payments": None,
             "metadata": merge_metadata({}, params.get("metadata") or {}),
             "next_action": None,
             "on_behalf_of": None,
