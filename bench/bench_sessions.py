@@ -1,4 +1,4 @@
-"""Benchmark: mirra's sessions. Creation and deletion latency, memory per idle session, and SSE fan-out.
+"""Benchmark: mirra's sessions: create/delete latency, memory per idle session, SSE fan-out.
 
 Prints three figures from one run. Each one sits beside a baseline measured in the same run:
 
@@ -55,7 +55,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -100,7 +100,9 @@ def end_session(control: httpx.Client, session_id: str) -> None:
 
 
 def direct_client() -> httpx.Client:
-    return httpx.Client(headers={"authorization": f"Bearer {STRIPE_KEY}"}, trust_env=False, timeout=30)
+    return httpx.Client(
+        headers={"authorization": f"Bearer {STRIPE_KEY}"}, trust_env=False, timeout=30
+    )
 
 
 def post_customer(direct: httpx.Client, mirror_url: str) -> None:
@@ -141,8 +143,13 @@ def time_pairs(control: httpx.Client, count: int, timings: dict[str, list[float]
 
 def measure_latency(mirra: MirraProcess, args: argparse.Namespace) -> dict[str, list[float]]:
     """Interleaved rounds, rotating which kind goes first, after an unmeasured warm-up."""
-    timings: dict[str, list[float]] = {row: [] for row in (BASELINE_ROW, CREATE_ROW, DELETE_ROW, PAIR_ROW)}
-    steps: list[Callable[[httpx.Client, int, dict[str, list[float]]], None]] = [time_gets, time_pairs]
+    timings: dict[str, list[float]] = {
+        row: [] for row in (BASELINE_ROW, CREATE_ROW, DELETE_ROW, PAIR_ROW)
+    }
+    steps: list[Callable[[httpx.Client, int, dict[str, list[float]]], None]] = [
+        time_gets,
+        time_pairs,
+    ]
     with mirra.control() as control:
         scratch: dict[str, list[float]] = {row: [] for row in timings}
         for step in steps:
@@ -156,8 +163,8 @@ def measure_latency(mirra: MirraProcess, args: argparse.Namespace) -> dict[str, 
 
 def print_latency(timings: dict[str, list[float]], args: argparse.Namespace) -> None:
     print(
-        f"1. session create+delete latency: {args.pairs} of each, one at a time over one keep-alive "
-        f"client, {args.rounds} interleaved rounds (after {args.warmup} warm-up)"
+        f"1. session create+delete latency: {args.pairs} of each, one at a time over one "
+        f"keep-alive client, {args.rounds} interleaved rounds (after {args.warmup} warm-up)"
     )
     print(f"{'request':<38} {'p50 ms':>8} {'p99 ms':>8} {'mean ms':>8}")
     for row, values in timings.items():
@@ -201,7 +208,9 @@ def measure_memory(mirra: MirraProcess, count: int) -> tuple[list[Footprint], fl
     and the mean time (ms) one of those ends took (most of their stores were closed by then)."""
     pid = mirra.process.pid
     points = [footprint(pid, "right after start (baseline)", 0)]
-    checkpoints = {n for n in (1, OPEN_STORES, 2 * OPEN_STORES, 4 * OPEN_STORES) if n < count} | {count}
+    checkpoints = {n for n in (1, OPEN_STORES, 2 * OPEN_STORES, 4 * OPEN_STORES) if n < count} | {
+        count
+    }
     session_ids: list[str] = []
     with mirra.control() as control, direct_client() as direct:
         for n in range(1, count + 1):
@@ -231,16 +240,19 @@ def print_memory(points: list[Footprint], count: int, end_ms: float) -> None:
             f"{(point.rss_kib - start.rss_kib) / 1024:>+10.1f} {point.fds:>9}"
         )
     full = next(p for p in points if p.sessions == count)
-    print(f"per session: {(full.rss_kib - start.rss_kib) / count:.1f} KiB RSS averaged over all {count}")
+    per_session = (full.rss_kib - start.rss_kib) / count
+    print(f"per session: {per_session:.1f} KiB RSS averaged over all {count}")
     first = next((p for p in points if p.sessions == 1), None)
     capped = next((p for p in points if p.sessions == OPEN_STORES), None)
     if first is not None and capped is not None and count > OPEN_STORES:
-        spread = OPEN_STORES - 1
+        open_kib = (capped.rss_kib - first.rss_kib) / (OPEN_STORES - 1)
+        open_fds = (capped.fds - first.fds) / (OPEN_STORES - 1)
+        closed_kib = full.rss_kib - capped.rss_kib
         print(
-            f"  sessions 2..{OPEN_STORES} (every store open): {(capped.rss_kib - first.rss_kib) / spread:.1f} "
-            f"KiB and {(capped.fds - first.fds) / spread:.1f} fds each; {OPEN_STORES + 1}..{count} "
-            f"(least recently used stores closed): {(full.rss_kib - capped.rss_kib) / 1024:+.1f} MiB "
-            f"in all, {(full.rss_kib - capped.rss_kib) / (count - OPEN_STORES):.1f} KiB each"
+            f"  sessions 2..{OPEN_STORES} (every store open): {open_kib:.1f} KiB and "
+            f"{open_fds:.1f} fds each; {OPEN_STORES + 1}..{count} (least recently used stores "
+            f"closed): {closed_kib / 1024:+.1f} MiB in all, "
+            f"{closed_kib / (count - OPEN_STORES):.1f} KiB each"
         )
         bounded = full.fds <= capped.fds + 8
         print(
@@ -249,7 +261,10 @@ def print_memory(points: list[Footprint], count: int, end_ms: float) -> None:
             f"{OPEN_STORES} stores open)"
         )
     else:
-        print(f"fds: {start.fds} at start, {full.fds} with {count} sessions (the {OPEN_STORES}-store cap not reached)")
+        print(
+            f"fds: {start.fds} at start, {full.fds} with {count} sessions "
+            f"(the {OPEN_STORES}-store cap not reached)"
+        )
     print(f"ending them took {end_ms:.2f} ms each on average")
 
 
@@ -298,18 +313,19 @@ def run_generator(
     with direct_client() as direct:
         for _ in range(warmup):
             post_customer(direct, mirror_url)
-        cpu = [cpu_seconds([server_pid]), cpu_seconds(subscriber_pids), time.process_time()]
+
+        def cpu_now() -> tuple[float, float, float]:
+            return cpu_seconds([server_pid]), cpu_seconds(subscriber_pids), time.process_time()
+
+        cpu_before = cpu_now()
         started = time.monotonic()
         for _ in range(count):
             post_customer(direct, mirror_url)
         finished = time.monotonic()
-        used = [
-            after - before
-            for before, after in zip(
-                cpu, [cpu_seconds([server_pid]), cpu_seconds(subscriber_pids), time.process_time()]
-            )
-        ]
-        return GeneratorRun(count, started, finished, *used)
+        server, subscribers, generator = (
+            after - before for before, after in zip(cpu_before, cpu_now(), strict=True)
+        )
+        return GeneratorRun(count, started, finished, server, subscribers, generator)
 
 
 def parse_sse(buffer: bytes) -> tuple[list[tuple[int, str]], bytes]:
@@ -387,7 +403,11 @@ class SseRun:
 @contextmanager
 def child(command: list[str], env: dict[str, str]) -> Iterator[subprocess.Popen[str]]:
     process = subprocess.Popen(
-        command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        command,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
     )
     try:
@@ -412,31 +432,46 @@ def read_line(process: subprocess.Popen[str], timeout: float, what: str) -> str:
     if not line:
         process.kill()
         _out, err = process.communicate()
-        raise RuntimeError(f"{what}: no answer in {timeout:.0f} s (exit {process.returncode}):\n{err[-3000:]}")
+        raise RuntimeError(
+            f"{what}: no answer in {timeout:.0f} s (exit {process.returncode}):\n{err[-3000:]}"
+        )
     return line
 
 
 def child_env(token: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "https_proxy", "all_proxy")}
+    proxies = ("http_proxy", "https_proxy", "all_proxy")
+    env = {k: v for k, v in os.environ.items() if k.lower() not in proxies}
     env[TOKEN_ENV] = token
     return env
 
 
 def sse_timeout(args: argparse.Namespace) -> float:
     # A bound, not an expectation: 25 ms a request is far slower than any run seen so far.
-    return 60 + 0.025 * (args.events + args.sse_warmup)
+    return 60 + 0.025 * float(args.events + args.sse_warmup)
 
 
 def generate(
-    mirror_url: str, args: argparse.Namespace, env: dict[str, str], server_pid: int,
+    mirror_url: str,
+    args: argparse.Namespace,
+    env: dict[str, str],
+    server_pid: int,
     subscriber_pids: list[int],
 ) -> GeneratorRun:
     command = [
-        sys.executable, __file__, "--generator", mirror_url,
-        "--events", str(args.events), "--sse-warmup", str(args.sse_warmup),
-        "--watch", json.dumps([server_pid, subscriber_pids]),
+        sys.executable,
+        __file__,
+        "--generator",
+        mirror_url,
+        "--events",
+        str(args.events),
+        "--sse-warmup",
+        str(args.sse_warmup),
+        "--watch",
+        json.dumps([server_pid, subscriber_pids]),
     ]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=sse_timeout(args))
+    done = subprocess.run(
+        command, env=env, capture_output=True, text=True, timeout=sse_timeout(args)
+    )
     if done.returncode != 0:
         raise RuntimeError(f"generator failed (exit {done.returncode}):\n{done.stderr[-3000:]}")
     return GeneratorRun(**json.loads(done.stdout))
@@ -452,11 +487,23 @@ def sse_run(mirra: MirraProcess, subscribers: int, args: argparse.Namespace) -> 
         with ExitStack() as stack:
             groups = [n for n in split_evenly(subscribers, args.subscriber_processes) if n]
             processes = [
-                stack.enter_context(child(
-                    [sys.executable, __file__, "--subscribe", events_url, "--subscribers", str(n),
-                     "--events", str(args.events), "--sse-warmup", str(args.sse_warmup)],
-                    env,
-                ))
+                stack.enter_context(
+                    child(
+                        [
+                            sys.executable,
+                            __file__,
+                            "--subscribe",
+                            events_url,
+                            "--subscribers",
+                            str(n),
+                            "--events",
+                            str(args.events),
+                            "--sse-warmup",
+                            str(args.sse_warmup),
+                        ],
+                        env,
+                    )
+                )
                 for n in groups
             ]
             for process in processes:
@@ -467,7 +514,9 @@ def sse_run(mirra: MirraProcess, subscribers: int, args: argparse.Namespace) -> 
             received = [
                 Received(**item)
                 for process in processes
-                for item in json.loads(read_line(process, sse_timeout(args), "subscribers finishing"))
+                for item in json.loads(
+                    read_line(process, sse_timeout(args), "subscribers finishing")
+                )
             ]
         logged = logged_traffic(control, session_id)
         end_session(control, session_id)
@@ -480,7 +529,9 @@ def sse_run(mirra: MirraProcess, subscribers: int, args: argparse.Namespace) -> 
 
 def logged_traffic(control: httpx.Client, session_id: str) -> list[int]:
     response = check(
-        control.get(f"/v1/sessions/{session_id}/events", params={"follow": "false", "types": TRAFFIC}),
+        control.get(
+            f"/v1/sessions/{session_id}/events", params={"follow": "false", "types": TRAFFIC}
+        ),
         200,
     )
     events, _rest = parse_sse(response.content)
@@ -491,12 +542,13 @@ def check_received(index: int, got: Received, logged: list[int]) -> None:
     """Every logged event exactly once, in order; otherwise say what went wrong and fail."""
     if got.seqs == logged:
         return
-    ordered = all(a < b for a, b in zip(got.seqs, got.seqs[1:]))
+    ordered = all(a < b for a, b in zip(got.seqs, got.seqs[1:], strict=False))
     missing = len(set(logged) - set(got.seqs))
     duplicated = len(got.seqs) - len(set(got.seqs))
     extra = len(set(got.seqs) - set(logged))
     raise RuntimeError(
-        f"subscriber {index}: got {len(got.seqs)} events, the log has {len(logged)}: {missing} missing, "
+        f"subscriber {index}: got {len(got.seqs)} events, the log has {len(logged)}: "
+        f"{missing} missing, "
         f"{duplicated} duplicated, {extra} not in the log, ids strictly increasing: {ordered}, "
         f"reconnects: {got.reconnects}"
     )
@@ -515,9 +567,7 @@ def measure_sse(mirra: MirraProcess, args: argparse.Namespace) -> list[SseRun]:
 
 def subscriber_rates(run: SseRun, skip: int) -> list[float]:
     """Each subscriber's measured events per second, first to last measured event received."""
-    return [
-        (len(got.times) - skip) / (got.times[-1] - got.times[skip]) for got in run.received
-    ]
+    return [(len(got.times) - skip) / (got.times[-1] - got.times[skip]) for got in run.received]
 
 
 def sse_row(run: SseRun, args: argparse.Namespace) -> str:
@@ -536,7 +586,10 @@ def sse_row(run: SseRun, args: argparse.Namespace) -> str:
         total = f"{run.subscribers * args.events / (last - first):.0f}"
         lag = f"{(last - generator.finished) * 1000:.1f}"
     server_ms = 1000 * generator.server_cpu / generator.requests
-    return f"{name:<24} {generator.rate:>8.1f} {spread:>20} {total:>12} {lag:>7} {server_ms:>10.2f} {cpu:>12}"
+    return (
+        f"{name:<24} {generator.rate:>8.1f} {spread:>20} {total:>12} {lag:>7} "
+        f"{server_ms:>10.2f} {cpu:>12}"
+    )
 
 
 def print_sse(runs: list[SseRun], args: argparse.Namespace) -> None:
@@ -559,9 +612,10 @@ def print_sse(runs: list[SseRun], args: argparse.Namespace) -> None:
     )
     baseline = [run.generator.rate for run in runs if run.subscribers == 0]
     loaded = [run.generator.rate for run in runs if run.subscribers > 0]
+    ratio = statistics.fmean(loaded) / statistics.fmean(baseline)
     print(
-        f"generator with {subscribers} subscribers: {statistics.fmean(loaded) / statistics.fmean(baseline):.2f}x "
-        f"the baseline's req/s (mean of {len(loaded)} runs each)"
+        f"generator with {subscribers} subscribers: {ratio:.2f}x the baseline's req/s "
+        f"(mean of {len(loaded)} runs each)"
     )
     reconnects = sum(got.reconnects for run in runs for got in run.received)
     print(
@@ -598,7 +652,9 @@ def run_all(args: argparse.Namespace) -> None:
             print()
         if "memory" in args.only:
             with ExitStack() as stack:
-                points, end_ms = measure_memory(fresh_mirra(stack, Path(tmp), "memory"), args.sessions)
+                points, end_ms = measure_memory(
+                    fresh_mirra(stack, Path(tmp), "memory"), args.sessions
+                )
             print_memory(points, args.sessions, end_ms)
             print()
         if "sse" in args.only:
@@ -609,28 +665,55 @@ def run_all(args: argparse.Namespace) -> None:
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--pairs", type=int, default=500, help="create+delete pairs (and baseline GETs)")
-    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds for the latency figure")
-    parser.add_argument("--warmup", type=int, default=20, help="unmeasured pairs and GETs first")
-    parser.add_argument("--sessions", type=int, default=1000, help="idle sessions for the memory figure")
-    parser.add_argument("--subscribers", type=int, default=10, help="SSE subscribers")
-    parser.add_argument("--events", type=int, default=2000, help="measured events (requests) per SSE run")
-    parser.add_argument("--sse-warmup", type=int, default=50, help="unmeasured requests first, per SSE run")
-    parser.add_argument("--sse-rounds", type=int, default=2, help="interleaved rounds for the SSE figure")
     parser.add_argument(
-        "--subscriber-processes", type=int, default=1, help="processes the subscribers are spread over"
+        "--pairs", type=int, default=500, help="create+delete pairs (and baseline GETs)"
     )
     parser.add_argument(
-        "--only", default=",".join(FIGURES), help=f"comma-separated figures to run: {','.join(FIGURES)}"
+        "--rounds", type=int, default=5, help="interleaved rounds for the latency figure"
+    )
+    parser.add_argument("--warmup", type=int, default=20, help="unmeasured pairs and GETs first")
+    parser.add_argument(
+        "--sessions", type=int, default=1000, help="idle sessions for the memory figure"
+    )
+    parser.add_argument("--subscribers", type=int, default=10, help="SSE subscribers")
+    parser.add_argument(
+        "--events", type=int, default=2000, help="measured events (requests) per SSE run"
+    )
+    parser.add_argument(
+        "--sse-warmup", type=int, default=50, help="unmeasured requests first, per SSE run"
+    )
+    parser.add_argument(
+        "--sse-rounds", type=int, default=2, help="interleaved rounds for the SSE figure"
+    )
+    parser.add_argument(
+        "--subscriber-processes",
+        type=int,
+        default=1,
+        help="processes the subscribers are spread over",
+    )
+    parser.add_argument(
+        "--only",
+        default=",".join(FIGURES),
+        help=f"comma-separated figures to run: {','.join(FIGURES)}",
     )
     parser.add_argument("--generator", metavar="MIRROR_URL", help=argparse.SUPPRESS)
     parser.add_argument("--subscribe", metavar="EVENTS_URL", help=argparse.SUPPRESS)
-    parser.add_argument("--watch", metavar="[SERVER_PID, [SUBSCRIBER_PID...]]", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--watch", metavar="[SERVER_PID, [SUBSCRIBER_PID...]]", help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
     args.only = [name.strip() for name in args.only.split(",") if name.strip()]
     if unknown := set(args.only) - set(FIGURES):
         parser.error(f"--only: unknown figure(s) {', '.join(sorted(unknown))}")
-    positive = ("pairs", "rounds", "sessions", "subscribers", "events", "sse_rounds", "subscriber_processes")
+    positive = (
+        "pairs",
+        "rounds",
+        "sessions",
+        "subscribers",
+        "events",
+        "sse_rounds",
+        "subscriber_processes",
+    )
     if any(getattr(args, name) < 1 for name in positive) or min(args.warmup, args.sse_warmup) < 0:
         parser.error("counts must be >= 1 (warm-ups >= 0)")
     return args
@@ -640,7 +723,9 @@ def main() -> None:
     args = parse_args()
     if args.generator:
         server_pid, subscriber_pids = json.loads(args.watch)
-        run = run_generator(args.generator, args.sse_warmup, args.events, server_pid, subscriber_pids)
+        run = run_generator(
+            args.generator, args.sse_warmup, args.events, server_pid, subscriber_pids
+        )
         print(json.dumps(asdict(run)))
         return
     if args.subscribe:

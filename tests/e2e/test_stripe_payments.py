@@ -196,3 +196,35 @@ def test_payment_methods_create_list_detach(stripe_client: stripe.StripeClient) 
     assert [m.id for m in listed.data] == [card.id]
     assert stripe_client.v1.payment_methods.detach(card.id).customer is None
     assert events(stripe_client)[-2:] == ["payment_method.attached", "payment_method.detached"]
+
+
+def test_setup_intent_saves_a_card_for_later(session: dict[str, Any], stripe_client: stripe.StripeClient) -> None:
+    customer = stripe_client.v1.customers.create({"email": "setup@example.com"})
+    setup = stripe_client.v1.setup_intents.create(
+        {"customer": customer.id, "payment_method": "pm_card_visa", "confirm": True,
+         "automatic_payment_methods": NO_REDIRECTS}  # type: ignore[typeddict-item]
+    )
+    assert (setup.status, setup.usage) == ("succeeded", "off_session")
+    assert stripe_client.v1.payment_methods.retrieve(setup.payment_method).customer == customer.id
+    later = pay(stripe_client, setup.payment_method, customer=customer.id, off_session=True)
+    assert later.status == "succeeded"
+
+    with pytest.raises(stripe.CardError) as failed:
+        stripe_client.v1.setup_intents.create(
+            {"customer": customer.id, "payment_method": "pm_card_visa_chargeDeclined", "confirm": True,
+             "automatic_payment_methods": NO_REDIRECTS}  # type: ignore[typeddict-item]
+        )
+    assert failed.value.error.setup_intent.last_setup_error.decline_code == "generic_decline"
+
+    challenged = stripe_client.v1.setup_intents.create(
+        {"customer": customer.id, "payment_method": "pm_card_authenticationRequiredOnSetup", "confirm": True,
+         "automatic_payment_methods": NO_REDIRECTS}  # type: ignore[typeddict-item]
+    )
+    assert challenged.status == "requires_action"
+    httpx.post(f"{session['mirrors'][0]['url']}/_mirra/simulate", trust_env=False,
+               json={"event": "setup_intent.authentication_approved", "setup_intent": challenged.id})
+    assert stripe_client.v1.setup_intents.retrieve(challenged.id).status == "succeeded"
+    pending = stripe_client.v1.setup_intents.create({"customer": customer.id})
+    assert stripe_client.v1.setup_intents.cancel(pending.id).status == "canceled"
+    assert {"setup_intent.succeeded", "setup_intent.setup_failed", "setup_intent.requires_action",
+            "setup_intent.canceled"} <= set(events(stripe_client))

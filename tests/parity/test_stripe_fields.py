@@ -20,6 +20,7 @@ RESOURCE_CLASSES = {
     "customer": stripe.Customer,
     "payment_method": stripe.PaymentMethod,
     "payment_intent": stripe.PaymentIntent,
+    "setup_intent": stripe.SetupIntent,
     "charge": stripe.Charge,
     "refund": stripe.Refund,
     "balance_transaction": stripe.BalanceTransaction,
@@ -54,6 +55,7 @@ def test_every_kind_has_stripes_fields(
          "automatic_payment_methods": {"enabled": True, "allow_redirects": "never"}}
     )
     stripe_client.v1.refunds.create({"payment_intent": intent.id, "amount": 100})
+    stripe_client.v1.setup_intents.create({"customer": customer.id})
     objects = httpx.get(f"{session['mirrors'][0]['url']}/_mirra/state", trust_env=False).json()["objects"]
     assert set(objects) == set(RESOURCE_CLASSES)
     for kind, documents in objects.items():

@@ -220,5 +220,12 @@ class PaymentIntentUnexpectedState(StripeError):
         super().__init__(message, payment_intent=payment_intent)
 
 
+class SetupIntentUnexpectedState(StripeError):
+    code = "setup_intent_unexpected_state"
+
+    def __init__(self, message: str, setup_intent: dict[str, Any]) -> None:
+        super().__init__(message, setup_intent=setup_intent)
+
+
 class InvalidRequest(StripeError):
     """An execution-time refusal Stripe reports without a code (kept for idempotent replay)."""

@@ -21,6 +21,11 @@ _PAYMENT_INTENT_STATUS = {
     "succeeded": "payment_intent.succeeded",
     "canceled": "payment_intent.canceled",
 }
+_SETUP_INTENT_STATUS = {
+    "requires_action": "setup_intent.requires_action",
+    "succeeded": "setup_intent.succeeded",
+    "canceled": "setup_intent.canceled",
+}
 _CHARGE_STATUS = {"succeeded": "charge.succeeded", "failed": "charge.failed", "pending": "charge.pending"}
 
 
@@ -31,6 +36,14 @@ def _payment_intent_updated(before: Obj, after: Obj) -> list[str]:
     if before["status"] != after["status"] and after["status"] in _PAYMENT_INTENT_STATUS:
         types.append(_PAYMENT_INTENT_STATUS[after["status"]])
     return types
+
+
+def _setup_intent_updated(before: Obj, after: Obj) -> list[str]:
+    if after["last_setup_error"] and after["last_setup_error"] != before["last_setup_error"]:
+        return ["setup_intent.setup_failed"]
+    if before["status"] != after["status"] and after["status"] in _SETUP_INTENT_STATUS:
+        return [_SETUP_INTENT_STATUS[after["status"]]]
+    return []
 
 
 def _charge_updated(before: Obj, after: Obj) -> list[str]:
@@ -59,6 +72,7 @@ def _refund_updated(before: Obj, after: Obj) -> list[str]:
 EVENTS: dict[str, tuple[Callable[[Obj], list[str]], Callable[[Obj, Obj], list[str]], list[str]]] = {
     "customer": (lambda _: ["customer.created"], lambda _b, _a: ["customer.updated"], ["customer.deleted"]),
     "payment_intent": (lambda _: ["payment_intent.created"], _payment_intent_updated, []),
+    "setup_intent": (lambda _: ["setup_intent.created"], _setup_intent_updated, []),
     "charge": (lambda charge: [_CHARGE_STATUS[charge["status"]]], _charge_updated, []),
     "payment_method": (lambda _: [], _payment_method_updated, []),
     "refund": (lambda _: ["refund.created"], _refund_updated, []),
@@ -70,7 +84,8 @@ EVENT_TYPES = (
     "payment_intent.amount_capturable_updated", "payment_intent.canceled", "payment_intent.created",
     "payment_intent.payment_failed", "payment_intent.processing", "payment_intent.requires_action",
     "payment_intent.succeeded", "payment_method.attached", "payment_method.detached",
-    "payment_method.updated", "refund.created", "refund.failed", "refund.updated",
+    "payment_method.updated", "refund.created", "refund.failed", "refund.updated", "setup_intent.canceled",
+    "setup_intent.created", "setup_intent.requires_action", "setup_intent.setup_failed", "setup_intent.succeeded",
 )
 
 

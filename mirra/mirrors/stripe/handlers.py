@@ -167,3 +167,27 @@ def retrieve_balance_transaction(ctx: RequestContext) -> dict[str, Any]:
 
 def list_balance_transactions(ctx: RequestContext) -> dict[str, Any]:
     return _page(ctx, "/v1/balance_transactions", ctx.ops.list_balance_transactions(ctx.params))
+
+
+def create_setup_intent(ctx: RequestContext) -> dict[str, Any]:
+    return _one(ctx, ctx.ops.create_setup_intent(ctx.params))
+
+
+def retrieve_setup_intent(ctx: RequestContext) -> dict[str, Any]:
+    return _one(ctx, ctx.ops.retrieve_setup_intent(ctx.path_params["intent"]))
+
+
+def update_setup_intent(ctx: RequestContext) -> dict[str, Any]:
+    return _one(ctx, ctx.ops.update_setup_intent(ctx.path_params["intent"], ctx.params))
+
+
+def confirm_setup_intent(ctx: RequestContext) -> dict[str, Any]:
+    return _one(ctx, ctx.ops.confirm_setup_intent(ctx.path_params["intent"], ctx.params))
+
+
+def cancel_setup_intent(ctx: RequestContext) -> dict[str, Any]:
+    return _one(ctx, ctx.ops.cancel_setup_intent(ctx.path_params["intent"], ctx.params))
+
+
+def list_setup_intents(ctx: RequestContext) -> dict[str, Any]:
+    return _page(ctx, "/v1/setup_intents", ctx.ops.list_setup_intents(ctx.params))

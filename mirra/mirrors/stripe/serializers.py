@@ -21,6 +21,7 @@ EXPANDABLE: dict[str, frozenset[str]] = {
     "customer": frozenset({"default_source", "invoice_settings.default_payment_method", "test_clock"}),
     "payment_method": frozenset({"customer"}),
     "payment_intent": frozenset({"customer", "payment_method", "latest_charge"}),
+    "setup_intent": frozenset({"customer", "payment_method", "latest_attempt", "mandate"}),
     "charge": frozenset({"customer", "payment_intent", "balance_transaction"}),
     "refund": frozenset({"charge", "payment_intent", "balance_transaction"}),
     "balance_transaction": frozenset({"source"}),

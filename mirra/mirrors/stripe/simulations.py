@@ -54,9 +54,27 @@ def authentication_failed(backend: StripeBackend, params: dict[str, Any]) -> dic
     return backend.authenticate_payment_intent(_intent_id(params), approved=False)
 
 
+def _setup_intent_id(params: dict[str, Any]) -> str:
+    intent = params.pop("setup_intent", None)
+    if not isinstance(intent, str):
+        raise MirraError(400, "mirra.simulate.missing_parameter", "'setup_intent' (a SetupIntent id) is required.",
+                         'Send e.g. {"event": "setup_intent.authentication_approved", "setup_intent": "seti_..."}.')
+    return intent
+
+
+def setup_authentication_approved(backend: StripeBackend, params: dict[str, Any]) -> dict[str, Any]:
+    return backend.authenticate_setup_intent(_setup_intent_id(params), approved=True)
+
+
+def setup_authentication_failed(backend: StripeBackend, params: dict[str, Any]) -> dict[str, Any]:
+    return backend.authenticate_setup_intent(_setup_intent_id(params), approved=False)
+
+
 SIMULATIONS: dict[str, Simulation] = {
     "payment_intent.authentication_approved": authentication_approved,
     "payment_intent.authentication_failed": authentication_failed,
+    "setup_intent.authentication_approved": setup_authentication_approved,
+    "setup_intent.authentication_failed": setup_authentication_failed,
     "customer.created": customer_created,
     "customer.updated": customer_updated,
     "customer.deleted": customer_deleted,

@@ -6,10 +6,11 @@ each module small; they share `BackendBase`.
 
 from mirra.mirrors.stripe.backend.customers import Customers
 from mirra.mirrors.stripe.backend.payment_intents import PaymentIntents
+from mirra.mirrors.stripe.backend.setup_intents import SetupIntents
 from mirra.mirrors.stripe.backend.webhooks import WebhookEndpoints
 
 
-class StripeBackend(Customers, WebhookEndpoints, PaymentIntents):
+class StripeBackend(Customers, WebhookEndpoints, PaymentIntents, SetupIntents):
     pass
 
 
