@@ -208,9 +208,8 @@ def measure_memory(mirra: MirraProcess, count: int) -> tuple[list[Footprint], fl
     and the mean time (ms) one of those ends took (most of their stores were closed by then)."""
     pid = mirra.process.pid
     points = [footprint(pid, "right after start (baseline)", 0)]
-    checkpoints = {n for n in (1, OPEN_STORES, 2 * OPEN_STORES, 4 * OPEN_STORES) if n < count} | {
-        count
-    }
+    early = (1, OPEN_STORES, 2 * OPEN_STORES, 4 * OPEN_STORES)
+    checkpoints = {n for n in early if n < count} | {count}
     session_ids: list[str] = []
     with mirra.control() as control, direct_client() as direct:
         for n in range(1, count + 1):
@@ -355,7 +354,9 @@ async def follow(
         reconnects += 1
         headers = {"last-event-id": str(seqs[-1])} if seqs else {}
         async with client.stream("GET", url, headers=headers) as response:
-            check(response, 200)
+            if response.status_code != 200:
+                await response.aread()
+                check(response, 200)
             connected.set()
             chunks = response.aiter_raw()
             buffer = b""
@@ -445,6 +446,12 @@ def child_env(token: str) -> dict[str, str]:
     return env
 
 
+def child_command(args: argparse.Namespace, *mode: str) -> list[str]:
+    """This script in one of its child modes, with the SSE run's counts."""
+    counts = ["--events", str(args.events), "--sse-warmup", str(args.sse_warmup)]
+    return [sys.executable, __file__, *mode, *counts]
+
+
 def sse_timeout(args: argparse.Namespace) -> float:
     # A bound, not an expectation: 25 ms a request is far slower than any run seen so far.
     return 60 + 0.025 * float(args.events + args.sse_warmup)
@@ -457,24 +464,28 @@ def generate(
     server_pid: int,
     subscriber_pids: list[int],
 ) -> GeneratorRun:
-    command = [
-        sys.executable,
-        __file__,
-        "--generator",
-        mirror_url,
-        "--events",
-        str(args.events),
-        "--sse-warmup",
-        str(args.sse_warmup),
-        "--watch",
-        json.dumps([server_pid, subscriber_pids]),
-    ]
+    watch = json.dumps([server_pid, subscriber_pids])
+    command = child_command(args, "--generator", mirror_url, "--watch", watch)
     done = subprocess.run(
         command, env=env, capture_output=True, text=True, timeout=sse_timeout(args)
     )
     if done.returncode != 0:
         raise RuntimeError(f"generator failed (exit {done.returncode}):\n{done.stderr[-3000:]}")
     return GeneratorRun(**json.loads(done.stdout))
+
+
+def start_subscribers(
+    stack: ExitStack, events_url: str, count: int, args: argparse.Namespace, env: dict[str, str]
+) -> list[subprocess.Popen[str]]:
+    """`count` subscribers over --subscriber-processes processes, each connected on return."""
+    processes = []
+    for n in split_evenly(count, args.subscriber_processes):
+        if n:
+            command = child_command(args, "--subscribe", events_url, "--subscribers", str(n))
+            processes.append(stack.enter_context(child(command, env)))
+    for process in processes:
+        read_line(process, START_TIMEOUT_SECONDS, "subscribers connecting")
+    return processes
 
 
 def sse_run(mirra: MirraProcess, subscribers: int, args: argparse.Namespace) -> SseRun:
@@ -485,29 +496,7 @@ def sse_run(mirra: MirraProcess, subscribers: int, args: argparse.Namespace) -> 
         session_id, mirror_url = create_session(control)
         events_url = f"{mirra.urls.api_url}/v1/sessions/{session_id}/events?types={TRAFFIC}"
         with ExitStack() as stack:
-            groups = [n for n in split_evenly(subscribers, args.subscriber_processes) if n]
-            processes = [
-                stack.enter_context(
-                    child(
-                        [
-                            sys.executable,
-                            __file__,
-                            "--subscribe",
-                            events_url,
-                            "--subscribers",
-                            str(n),
-                            "--events",
-                            str(args.events),
-                            "--sse-warmup",
-                            str(args.sse_warmup),
-                        ],
-                        env,
-                    )
-                )
-                for n in groups
-            ]
-            for process in processes:
-                read_line(process, START_TIMEOUT_SECONDS, "subscribers connecting")
+            processes = start_subscribers(stack, events_url, subscribers, args, env)
             generator = generate(
                 mirror_url, args, env, mirra.process.pid, [process.pid for process in processes]
             )
@@ -548,9 +537,8 @@ def check_received(index: int, got: Received, logged: list[int]) -> None:
     extra = len(set(got.seqs) - set(logged))
     raise RuntimeError(
         f"subscriber {index}: got {len(got.seqs)} events, the log has {len(logged)}: "
-        f"{missing} missing, "
-        f"{duplicated} duplicated, {extra} not in the log, ids strictly increasing: {ordered}, "
-        f"reconnects: {got.reconnects}"
+        f"{missing} missing, {duplicated} duplicated, {extra} not in the log, ids strictly "
+        f"increasing: {ordered}, reconnects: {got.reconnects}"
     )
 
 

@@ -191,3 +191,21 @@ def cancel_setup_intent(ctx: RequestContext) -> dict[str, Any]:
 
 def list_setup_intents(ctx: RequestContext) -> dict[str, Any]:
     return _page(ctx, "/v1/setup_intents", ctx.ops.list_setup_intents(ctx.params))
+
+
+def _search(ctx: RequestContext, kind: str, resource: str) -> dict[str, Any]:
+    result = ctx.ops.search(kind, resource, ctx.params)
+    expand = [path for path in ctx.params.get("expand", []) if path != "total_count"]
+    return serializers.expand_list(result, expand, ctx.ops.load)
+
+
+def search_customers(ctx: RequestContext) -> dict[str, Any]:
+    return _search(ctx, "customer", "customers")
+
+
+def search_payment_intents(ctx: RequestContext) -> dict[str, Any]:
+    return _search(ctx, "payment_intent", "payment_intents")
+
+
+def search_charges(ctx: RequestContext) -> dict[str, Any]:
+    return _search(ctx, "charge", "charges")

@@ -8,6 +8,7 @@ from mirra.mirrors.stripe import handlers
 routes = [
     Route("POST", "/v1/customers", handlers.create_customer, "CustomerCreateParams"),
     Route("GET", "/v1/customers", handlers.list_customers, "CustomerListParams"),
+    Route("GET", "/v1/customers/search", handlers.search_customers, "CustomerSearchParams"),
     Route("GET", "/v1/customers/{customer}", handlers.retrieve_customer, "CustomerRetrieveParams"),
     Route("POST", "/v1/customers/{customer}", handlers.update_customer, "CustomerUpdateParams"),
     Route("DELETE", "/v1/customers/{customer}", handlers.delete_customer, "CustomerDeleteParams"),
@@ -26,6 +27,7 @@ routes = [
     Route("GET", "/v1/customers/{customer}/payment_methods/{payment_method}", handlers.retrieve_customer_payment_method, "CustomerRetrievePaymentMethodParams"),
     Route("POST", "/v1/payment_intents", handlers.create_payment_intent, "PaymentIntentCreateParams"),
     Route("GET", "/v1/payment_intents", handlers.list_payment_intents, "PaymentIntentListParams"),
+    Route("GET", "/v1/payment_intents/search", handlers.search_payment_intents, "PaymentIntentSearchParams"),
     Route("GET", "/v1/payment_intents/{intent}", handlers.retrieve_payment_intent, "PaymentIntentRetrieveParams"),
     Route("POST", "/v1/payment_intents/{intent}", handlers.update_payment_intent, "PaymentIntentUpdateParams"),
     Route("POST", "/v1/payment_intents/{intent}/confirm", handlers.confirm_payment_intent, "PaymentIntentConfirmParams"),
@@ -38,6 +40,7 @@ routes = [
     Route("POST", "/v1/setup_intents/{intent}/confirm", handlers.confirm_setup_intent, "SetupIntentConfirmParams"),
     Route("POST", "/v1/setup_intents/{intent}/cancel", handlers.cancel_setup_intent, "SetupIntentCancelParams"),
     Route("GET", "/v1/charges", handlers.list_charges, "ChargeListParams"),
+    Route("GET", "/v1/charges/search", handlers.search_charges, "ChargeSearchParams"),
     Route("GET", "/v1/charges/{charge}", handlers.retrieve_charge, "ChargeRetrieveParams"),
     Route("POST", "/v1/charges/{charge}", handlers.update_charge, "ChargeUpdateParams"),
     Route("POST", "/v1/refunds", handlers.create_refund, "RefundCreateParams"),

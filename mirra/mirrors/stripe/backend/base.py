@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -9,7 +10,7 @@ from sqlalchemy import ColumnElement
 
 from mirra.mirrors.documents import Document, Documents
 from mirra.delivery import queue as delivery
-from mirra.mirrors.stripe import events, ids, models
+from mirra.mirrors.stripe import events, ids, models, search
 from mirra.mirrors.stripe.errors import InvalidParameter, ResourceMissing
 from mirra.sessions.store import UnitOfWork
 
@@ -58,6 +59,32 @@ class BackendBase:
             obj = after if after is not None else {**before, "deleted": True}  # type: ignore[dict-item]
             previous = events.previous_attributes(before, after) if before and after else None
             self.emit(event_type, obj, previous)
+
+    def search(self, kind: str, resource: str, params: dict[str, Any]) -> dict[str, Any]:
+        """A `search_result` page: `page` is the opaque cursor the previous page gave."""
+        clauses, join = search.parse(resource, params["query"])
+        limit = params.get("limit", DEFAULT_LIST_LIMIT)
+        if not 1 <= limit <= MAX_LIST_LIMIT:
+            raise InvalidParameter(f"Invalid limit: must be between 1 and {MAX_LIST_LIMIT}", param="limit")
+        found = [obj for obj in self.documents.page(kind, limit=1_000_000)[0] if search.matches(obj, clauses, join)]
+        start = 0
+        if params.get("page"):
+            try:
+                start = int(base64.urlsafe_b64decode(params["page"].encode()).decode().removeprefix("offset:"))
+            except ValueError:
+                raise InvalidParameter("Invalid page: the cursor is not one this search gave.", param="page") from None
+        data = found[start : start + limit]
+        has_more = start + limit < len(found)
+        result: dict[str, Any] = {
+            "object": "search_result",
+            "data": data,
+            "has_more": has_more,
+            "next_page": base64.urlsafe_b64encode(f"offset:{start + limit}".encode()).decode() if has_more else None,
+            "url": f"/v1/{resource}/search",
+        }
+        if "total_count" in params.get("expand", []):
+            result["total_count"] = len(found)
+        return result
 
     def emit(self, event_type: str, obj: Document, previous: Document | None = None) -> Document:
         endpoints = [
