@@ -32,8 +32,8 @@ TIMEOUT_SECONDS = 10.0
 Signer = Callable[[bytes, str, int], tuple[dict[str, str], str]]
 # mirror name -> signer(payload, secret, unix time) -> (request headers, the signature header's value)
 SIGNERS: dict[str, Signer] = {}
-# mirror name -> seconds to wait after the 1st, 2nd, ... failed attempt before the next
-RETRY_SCHEDULES: dict[str, Callable[[], tuple[float, ...]]] = {}
+# mirror name -> (session -> seconds to wait after the 1st, 2nd, ... failed attempt)
+RETRY_SCHEDULES: dict[str, Callable[["Session"], tuple[float, ...]]] = {}
 # mirror name -> called in the unit of work that marks a delivery succeeded (e.g. pending_webhooks)
 ON_DELIVERED: dict[str, Callable[["Session", UnitOfWork, dict[str, Any]], None]] = {}
 
@@ -138,7 +138,7 @@ async def attempt_delivery(session: Session, job: Job) -> None:
             "durationMs": round((time.perf_counter() - started) * 1000, 3),
         }
     )
-    schedule = RETRY_SCHEDULES[row.mirror]()
+    schedule = RETRY_SCHEDULES[row.mirror](session)
     outcome = "succeeded" if delivered else "pending" if number <= len(schedule) else "failed"
     with session.store.unit_of_work() as uow:
         uow.conn.execute(

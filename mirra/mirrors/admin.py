@@ -8,6 +8,8 @@
     GET  state/snapshots     the snapshot ids
     POST clock/advance       {"seconds"}: move the session's time; due jobs run before it answers
     POST simulate            {"event", ...}: fire a vendor event from the mirror's catalogue
+    GET  settings            the mirror's settings in this session
+    POST settings            {name: value}: change some (e.g. Stripe's rateLimitPerSecond)
 
 Answers are mirra-shaped JSON: these routes are mirra's, not the vendor's.
 """
@@ -145,6 +147,20 @@ async def simulate(_s: AdminServices, session: Session, mirror: Mirror, body: di
     return 200, {"event": event, "mirror": mirror.name, "result": mirror.simulate(session, event, params)}
 
 
+async def get_settings(_s: AdminServices, session: Session, mirror: Mirror, _b: dict[str, Any]) -> tuple[int, Any]:
+    return 200, {"mirror": mirror.name, "settings": session.settings.get(mirror.name, mirror.default_settings)}
+
+
+async def update_settings(_s: AdminServices, session: Session, mirror: Mirror, body: dict[str, Any]) -> tuple[int, Any]:
+    unknown = sorted(set(body) - set(mirror.default_settings))
+    if unknown:
+        raise MirraError(400, "mirra.settings.unknown", f"Unknown {mirror.name} setting '{unknown[0]}'.",
+                         f"Settings: {', '.join(mirror.default_settings)}.")
+    mirror.check_settings(body)
+    session.settings.update(mirror.name, body)
+    return 200, {"mirror": mirror.name, "settings": session.settings.get(mirror.name, mirror.default_settings)}
+
+
 ROUTES: dict[tuple[str, str], Handler] = {
     ("GET", "state"): get_state,
     ("GET", "metadata"): get_metadata,
@@ -154,6 +170,8 @@ ROUTES: dict[tuple[str, str], Handler] = {
     ("GET", "state/snapshots"): list_snapshots,
     ("POST", "clock/advance"): advance_clock,
     ("POST", "simulate"): simulate,
+    ("GET", "settings"): get_settings,
+    ("POST", "settings"): update_settings,
 }
 
 

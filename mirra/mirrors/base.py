@@ -25,11 +25,16 @@ class Mirror(Protocol):
     metadata: MetaData  # its tables, created in every session database
     router: Router
     webhook_event_types: tuple[str, ...]  # the event types its webhooks can carry
+    default_settings: dict[str, Any]  # what `<mirror>/_mirra/settings` starts from
 
     def handle(self, session: Session, request: MirrorRequest) -> MirrorResponse: ...
 
     def state(self, session: Session) -> dict[str, Any]:
         """The mirror's whole state as JSON: its objects by kind."""
+        ...
+
+    def check_settings(self, changes: dict[str, Any]) -> None:
+        """Raise MirraError naming the fix if `changes` are not valid settings."""
         ...
 
     def seed_names(self) -> list[str]: ...

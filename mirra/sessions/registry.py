@@ -34,6 +34,8 @@ from mirra.sessions.events import EventLog
 from mirra.sessions.ids import IdGenerator, new_session_id
 from mirra.sessions.jobs import JobQueue
 from mirra.sessions.lifecycle import unknown_seed
+from mirra.sessions import settings as settings_module
+from mirra.sessions.settings import SessionSettings
 from mirra.sessions.store import SessionStore, sqlite_engine
 
 DEFAULT_SESSION_ID = "default"
@@ -77,6 +79,7 @@ class Session(SessionInfo):
     clock: Clock
     events: EventLog
     jobs: JobQueue
+    settings: SessionSettings
     ids: IdGenerator = field(default_factory=IdGenerator)
 
 
@@ -102,6 +105,7 @@ class SessionRegistry:
             events_module.metadata,
             jobs_module.metadata,
             delivery_queue.metadata,
+            settings_module.metadata,
             *catalog.metadatas(),
         ]
         self._template = self._build_template(home / "sessions" / "template.db")
@@ -291,6 +295,7 @@ class SessionRegistry:
             clock=Clock(store),
             events=EventLog(store),
             jobs=JobQueue(store, lambda _due: self._job_scheduled(info.id)),
+            settings=SessionSettings(store),
         )
         self._open[info.id] = session
         self._evict_idle()

@@ -133,3 +133,23 @@ def test_admin_routes_are_scoped_to_the_proxy_credentials_session(
 def test_unknown_admin_route(session: dict[str, Any], path: str) -> None:
     response = direct(session, "GET", path)
     assert response.status_code == 404 and response.json()["error"]["code"] == "mirra.admin.not_found"
+
+
+def test_settings_rate_limit(session: dict[str, Any], stripe_client: stripe.StripeClient) -> None:
+    assert direct(session, "GET", "settings").json()["settings"] == {
+        "rateLimitPerSecond": None, "webhookRetrySeconds": [10.0, 60.0, 300.0]
+    }
+    for _ in range(30):  # no limit by default
+        stripe_client.v1.customers.list()
+    assert direct(session, "POST", "settings", {"rateLimitPerSecond": 3}).json()["settings"]["rateLimitPerSecond"] == 3
+    with pytest.raises(stripe.RateLimitError) as limited:
+        for _ in range(10):
+            stripe_client.v1.customers.list()
+    assert limited.value.http_status == 429 and limited.value.json_body["error"]["code"] == "rate_limit"
+    assert limited.value.user_message.startswith("Testmode request rate limit exceeded")
+    direct(session, "POST", "settings", {"rateLimitPerSecond": None})
+    stripe_client.v1.customers.list()
+    bad = direct(session, "POST", "settings", {"rateLimitPerSecond": -1})
+    unknown = direct(session, "POST", "settings", {"speed": 1})
+    assert bad.status_code == unknown.status_code == 400
+    assert unknown.json()["error"]["code"] == "mirra.settings.unknown"

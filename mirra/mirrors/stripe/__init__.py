@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import MetaData
 
 from mirra import __version__
+from mirra.errors import MirraError
 from mirra.mirrors.http import MirrorRequest, MirrorResponse
 from mirra.mirrors.routing import Router
 from mirra.mirrors.documents import Documents
@@ -31,6 +32,7 @@ class StripeMirror:
     metadata: MetaData = models.metadata
     router: Router = routes.router
     webhook_event_types: tuple[str, ...] = events.EVENT_TYPES
+    default_settings: dict[str, Any] = field(default_factory=lambda: dict(pipeline.DEFAULT_SETTINGS))
 
     def handle(self, session: Session, request: MirrorRequest) -> MirrorResponse:
         return pipeline.handle(session, request)
@@ -42,6 +44,20 @@ class StripeMirror:
                 if kind not in models.PRIVATE:
                     objects.setdefault(kind, []).append(obj)
         return {"objects": objects, "deliveries": delivery.deliveries(session, self.name)}
+
+    def check_settings(self, changes: dict[str, Any]) -> None:
+        limit = changes.get("rateLimitPerSecond")
+        if "rateLimitPerSecond" in changes and limit is not None and (
+            isinstance(limit, bool) or not isinstance(limit, int) or limit < 1
+        ):
+            raise MirraError(400, "mirra.settings.invalid", "'rateLimitPerSecond' must be a positive integer or null.",
+                             "Stripe's test mode allows 25 requests per second; null turns the limit off.")
+        delays = changes.get("webhookRetrySeconds", [])
+        if not isinstance(delays, list) or len(delays) > 20 or not all(
+            isinstance(d, int | float) and not isinstance(d, bool) and d > 0 for d in delays
+        ):
+            raise MirraError(400, "mirra.settings.invalid", "'webhookRetrySeconds' must be a list of positive numbers.",
+                             "E.g. [10, 60, 300]: retry 10 s, then 60 s, then 300 s of session time after failures.")
 
     def seed_names(self) -> list[str]:
         return seeds.seed_names()
@@ -56,13 +72,17 @@ class StripeMirror:
         return simulations.simulate(session, event, params)
 
 
+def _retry_schedule(session: Session) -> tuple[float, ...]:
+    return tuple(session.settings.get("stripe", pipeline.DEFAULT_SETTINGS)["webhookRetrySeconds"])
+
+
 def _delivered(session: Session, uow: UnitOfWork, row: dict[str, Any]) -> None:
     StripeBackend(session, uow).delivered(row["event_id"])
 
 
 mirror = StripeMirror()
 delivery.SIGNERS[mirror.name] = webhooks.sign
-delivery.RETRY_SCHEDULES[mirror.name] = webhooks.retry_schedule
+delivery.RETRY_SCHEDULES[mirror.name] = _retry_schedule
 delivery.ON_DELIVERED[mirror.name] = _delivered
 
 __all__ = ["mirror"]

@@ -1,6 +1,6 @@
 """The Stripe request pipeline, in order:
 
-    authenticate_api_key -> route_request -> decode_params
+    authenticate_api_key -> check_rate_limit -> route_request -> decode_params
     -> execute: (one unit of work) check_idempotency_key -> run_handler -> remember_response
     -> render_error (any StripeError, anywhere) -> add_stripe_headers
 
@@ -15,15 +15,16 @@ import binascii
 import hashlib
 import json
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mirra.mirrors import idempotency
 from mirra.mirrors.http import MirrorRequest, MirrorResponse
 from mirra.mirrors.routing import Match
-from mirra.mirrors.stripe import forms, params, routes
+from mirra.mirrors.stripe import forms, params, routes, webhooks
 from mirra.mirrors.stripe.backend import StripeBackend
 from mirra.mirrors.stripe.backend.base import API_VERSION
 from mirra.mirrors.stripe.context import RequestContext
+from mirra.mirrors.stripe.ratelimit import RateLimiter
 from mirra.mirrors.stripe.errors import (
     ApiError,
     IdempotencyError,
@@ -42,6 +43,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 IDEMPOTENCY_SCOPE = "stripe"
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "rateLimitPerSecond": None,  # Stripe's test mode allows 25; None: no limit
+    "webhookRetrySeconds": list(webhooks.DEFAULT_RETRY_SECONDS),  # session time before each retry
+}
+LIMITER = RateLimiter()
 IDEMPOTENCY_RETENTION_SECONDS = 24 * 3600
 _SECRET_KEY_PREFIXES = ("sk_test_", "rk_test_")
 
@@ -56,6 +62,7 @@ def handle(session: Session, request: MirrorRequest) -> MirrorResponse:
     replayed_from: str | None = None
     try:
         authenticate_api_key(request)
+        LIMITER.check(session.id, session.settings.get("stripe", DEFAULT_SETTINGS)["rateLimitPerSecond"])
         match = route_request(request)
         ctx.path_params = match.path_params
         tree = decode_params(request)

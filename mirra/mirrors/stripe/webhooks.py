@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 
-RETRY_ENVIRONMENT = "MIRRA_STRIPE_WEBHOOK_RETRY_SECONDS"
-# Stripe retries test-mode deliveries three times over a few hours; mirra compresses that.
+# Stripe retries test-mode deliveries three times over a few hours; mirra compresses that (the
+# session setting `webhookRetrySeconds` changes it).
 DEFAULT_RETRY_SECONDS = (10.0, 60.0, 300.0)
 
 
@@ -26,12 +25,3 @@ def sign(payload: bytes, secret: str, timestamp: int) -> tuple[dict[str, str], s
         "Stripe-Signature": signature,
     }
     return headers, signature
-
-
-def retry_schedule() -> tuple[float, ...]:
-    """Seconds of session time before each retry; `MIRRA_STRIPE_WEBHOOK_RETRY_SECONDS=5,30,120`
-    (set where `mirra proxy` runs) changes it."""
-    raw = os.environ.get(RETRY_ENVIRONMENT)
-    if not raw:
-        return DEFAULT_RETRY_SECONDS
-    return tuple(float(part) for part in raw.split(",") if part.strip())
