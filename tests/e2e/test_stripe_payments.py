@@ -228,3 +228,22 @@ def test_setup_intent_saves_a_card_for_later(session: dict[str, Any], stripe_cli
     assert stripe_client.v1.setup_intents.cancel(pending.id).status == "canceled"
     assert {"setup_intent.succeeded", "setup_intent.setup_failed", "setup_intent.requires_action",
             "setup_intent.canceled"} <= set(events(stripe_client))
+
+
+def test_simulated_dispute_and_payment_failure(session: dict[str, Any], stripe_client: stripe.StripeClient) -> None:
+    simulate = f"{session['mirrors'][0]['url']}/_mirra/simulate"
+    intent = pay(stripe_client, "pm_card_visa")
+    opened = httpx.post(simulate, trust_env=False,
+                        json={"event": "charge.dispute.created", "charge": intent.latest_charge, "reason": "product_not_received"})
+    dispute = stripe_client.v1.disputes.retrieve(opened.json()["result"]["id"])
+    assert (dispute.status, dispute.reason, dispute.amount, dispute.charge) == ("needs_response", "product_not_received", 2000, intent.latest_charge)
+    assert dispute.balance_transactions[0].amount == -2000
+    assert stripe_client.v1.charges.retrieve(intent.latest_charge).disputed is True
+    assert events(stripe_client)[-2:] == ["charge.dispute.created", "charge.dispute.funds_withdrawn"]
+
+    pending = stripe_client.v1.payment_intents.create(
+        {"amount": 700, "currency": "usd", "payment_method": "pm_card_visa"}  # type: ignore[typeddict-item]
+    )
+    failed = httpx.post(simulate, trust_env=False, json={"event": "payment_intent.payment_failed", "payment_intent": pending.id})
+    assert failed.json()["result"]["status"] == "requires_payment_method"
+    assert events(stripe_client)[-2:] == ["charge.failed", "payment_intent.payment_failed"]

@@ -47,6 +47,8 @@ def _setup_intent_updated(before: Obj, after: Obj) -> list[str]:
 
 
 def _charge_updated(before: Obj, after: Obj) -> list[str]:
+    if after["disputed"] and not before["disputed"]:
+        return []  # the dispute announces itself
     if after["captured"] and not before["captured"]:
         return ["charge.captured"]
     if after["amount_refunded"] > before["amount_refunded"]:
@@ -76,10 +78,11 @@ EVENTS: dict[str, tuple[Callable[[Obj], list[str]], Callable[[Obj, Obj], list[st
     "charge": (lambda charge: [_CHARGE_STATUS[charge["status"]]], _charge_updated, []),
     "payment_method": (lambda _: [], _payment_method_updated, []),
     "refund": (lambda _: ["refund.created"], _refund_updated, []),
+    "dispute": (lambda _: ["charge.dispute.created", "charge.dispute.funds_withdrawn"], lambda _b, _a: ["charge.dispute.updated"], []),
 }
 
 EVENT_TYPES = (
-    "charge.captured", "charge.failed", "charge.pending", "charge.refunded", "charge.succeeded",
+    "charge.captured", "charge.dispute.created", "charge.dispute.funds_withdrawn", "charge.dispute.updated", "charge.failed", "charge.pending", "charge.refunded", "charge.succeeded",
     "charge.updated", "customer.created", "customer.deleted", "customer.updated",
     "payment_intent.amount_capturable_updated", "payment_intent.canceled", "payment_intent.created",
     "payment_intent.payment_failed", "payment_intent.processing", "payment_intent.requires_action",

@@ -209,3 +209,11 @@ def search_payment_intents(ctx: RequestContext) -> dict[str, Any]:
 
 def search_charges(ctx: RequestContext) -> dict[str, Any]:
     return _search(ctx, "charge", "charges")
+
+
+def retrieve_dispute(ctx: RequestContext) -> dict[str, Any]:
+    return _one(ctx, ctx.ops.retrieve_dispute(ctx.path_params["dispute"]))
+
+
+def list_disputes(ctx: RequestContext) -> dict[str, Any]:
+    return _page(ctx, "/v1/disputes", ctx.ops.list_disputes(ctx.params))

@@ -13,6 +13,7 @@ PREFIXES: dict[str, tuple[str, int]] = {
     "setup_intent": ("seti_", 24),
     "charge": ("ch_", 24),
     "refund": ("re_", 24),
+    "dispute": ("dp_", 24),
     "balance_transaction": ("txn_", 24),
 }
 
@@ -28,6 +29,7 @@ NOUNS: dict[str, str] = {
     "setup_intent": "setup_intent",
     "charge": "charge",
     "refund": "refund",
+    "dispute": "dispute",
     "balance_transaction": "balance_transaction",
     "source": "source",
     "test_clock": "test_clock",

@@ -47,6 +47,8 @@ routes = [
     Route("GET", "/v1/refunds", handlers.list_refunds, "RefundListParams"),
     Route("GET", "/v1/refunds/{refund}", handlers.retrieve_refund, "RefundRetrieveParams"),
     Route("POST", "/v1/refunds/{refund}", handlers.update_refund, "RefundUpdateParams"),
+    Route("GET", "/v1/disputes", handlers.list_disputes, "DisputeListParams"),
+    Route("GET", "/v1/disputes/{dispute}", handlers.retrieve_dispute, "DisputeRetrieveParams"),
     Route("GET", "/v1/balance_transactions", handlers.list_balance_transactions, "BalanceTransactionListParams"),
     Route("GET", "/v1/balance_transactions/{id}", handlers.retrieve_balance_transaction, "BalanceTransactionRetrieveParams"),
     Route("GET", "/v1/events", handlers.list_events, "EventListParams"),

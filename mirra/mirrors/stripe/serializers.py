@@ -25,6 +25,7 @@ EXPANDABLE: dict[str, frozenset[str]] = {
     "charge": frozenset({"customer", "payment_intent", "balance_transaction"}),
     "refund": frozenset({"charge", "payment_intent", "balance_transaction"}),
     "balance_transaction": frozenset({"source"}),
+    "dispute": frozenset({"charge", "payment_intent"}),
 }
 
 Loader = Callable[[str], Document | None]

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from mirra.errors import MirraError
 from mirra.mirrors.stripe.backend import StripeBackend
+from mirra.mirrors.stripe.backend.charges import DISPUTE_REASONS
 from mirra.mirrors.stripe.errors import StripeError
 
 if TYPE_CHECKING:
@@ -70,7 +71,27 @@ def setup_authentication_failed(backend: StripeBackend, params: dict[str, Any]) 
     return backend.authenticate_setup_intent(_setup_intent_id(params), approved=False)
 
 
+def dispute_created(backend: StripeBackend, params: dict[str, Any]) -> dict[str, Any]:
+    """The cardholder disputes a charge (reason: any of Stripe's; default fraudulent)."""
+    charge = params.pop("charge", None)
+    if not isinstance(charge, str):
+        raise MirraError(400, "mirra.simulate.missing_parameter", "'charge' (a charge id) is required.",
+                         'Send e.g. {"event": "charge.dispute.created", "charge": "ch_...", "reason": "fraudulent"}.')
+    reason = params.get("reason", "fraudulent")
+    if reason not in DISPUTE_REASONS:
+        raise MirraError(400, "mirra.simulate.invalid_parameter", f"Unknown dispute reason '{reason}'.",
+                         f"Reasons: {', '.join(DISPUTE_REASONS)}.")
+    return backend.open_dispute(charge, reason)
+
+
+def payment_failed(backend: StripeBackend, params: dict[str, Any]) -> dict[str, Any]:
+    """The bank declines a payment that is being confirmed (generic decline)."""
+    return backend.fail_payment_intent(_intent_id(params))
+
+
 SIMULATIONS: dict[str, Simulation] = {
+    "charge.dispute.created": dispute_created,
+    "payment_intent.payment_failed": payment_failed,
     "payment_intent.authentication_approved": authentication_approved,
     "payment_intent.authentication_failed": authentication_failed,
     "setup_intent.authentication_approved": setup_authentication_approved,

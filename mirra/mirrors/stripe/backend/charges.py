@@ -10,6 +10,11 @@ from mirra.mirrors.stripe.backend.base import BackendBase, merge_metadata
 from mirra.mirrors.stripe.errors import InvalidRequest
 
 PENDING_DAYS = 2  # card funds become available two days after the charge
+DISPUTE_REASONS = ("bank_cannot_process", "check_returned", "credit_not_processed", "customer_initiated", "debit_not_authorized",
+                   "duplicate", "fraudulent", "general", "incorrect_account_details", "insufficient_funds",
+                   "noncompliant", "product_not_received", "product_unacceptable", "subscription_canceled",
+                   "unrecognized")
+EVIDENCE_FIELDS = ('access_activity_log', 'billing_address', 'cancellation_policy', 'cancellation_policy_disclosure', 'cancellation_rebuttal', 'customer_communication', 'customer_email_address', 'customer_name', 'customer_purchase_ip', 'customer_signature', 'duplicate_charge_documentation', 'duplicate_charge_explanation', 'duplicate_charge_id', 'product_description', 'receipt', 'refund_policy', 'refund_policy_disclosure', 'refund_refusal_explanation', 'service_date', 'service_documentation', 'shipping_address', 'shipping_carrier', 'shipping_date', 'shipping_documentation', 'shipping_tracking_number', 'uncategorized_file', 'uncategorized_text')
 
 
 class Charges(BackendBase):
@@ -153,6 +158,48 @@ class Charges(BackendBase):
             charge_ids = [c["id"] for c in self.documents.page("charge", limit=10_000, where=[models.objects.c.parent == params["payment_intent"]])[0]]
             where.append(models.objects.c.parent.in_(charge_ids))
         return self.list_page("refund", params, where)
+
+    def open_dispute(self, charge_id: str, reason: str) -> Document:
+        """The cardholder disputes a charge: the amount is withdrawn and a response is due in 7 days."""
+        charge = self.require("charge", charge_id, param="charge")
+        if charge["status"] != "succeeded" or not charge["captured"]:
+            raise InvalidRequest(f"Charge {charge_id} has no captured funds to dispute.", param="charge")
+        if charge["disputed"]:
+            raise InvalidRequest(f"Charge {charge_id} is already disputed.", param="charge")
+        withdrawal = self.new_balance_transaction("dispute", -charge["amount_captured"], charge["currency"], None)
+        dispute = {
+            "id": self.new_id("dispute"),
+            "object": "dispute",
+            "amount": charge["amount_captured"],
+            "balance_transactions": [withdrawal],
+            "charge": charge["id"],
+            "created": self.now(),
+            "currency": charge["currency"],
+            "enhanced_eligibility_types": [],
+            "evidence": {name: None for name in EVIDENCE_FIELDS} | {"enhanced_evidence": {}},
+            "evidence_details": {"due_by": self.now() + 7 * 86400, "enhanced_eligibility": {}, "has_evidence": False,
+                                 "past_due": False, "submission_count": 0},
+            "is_charge_refundable": False,
+            "livemode": False,
+            "metadata": {},
+            "payment_intent": charge["payment_intent"],
+            "payment_method_details": {"card": {"brand": charge["payment_method_details"]["card"]["brand"],
+                                                "case_type": "chargeback", "network_reason_code": "10.4",
+                                                "network": charge["payment_method_details"]["card"]["brand"]},
+                                       "type": "card"},
+            "reason": reason,
+            "status": "needs_response",
+        }
+        self.insert("dispute", dispute, parent=charge["id"])
+        self.replace("charge", {**charge, "disputed": True}, charge, lookup=charge["customer"])
+        return dispute
+
+    def retrieve_dispute(self, dispute_id: str) -> Document:
+        return self.require("dispute", dispute_id)
+
+    def list_disputes(self, params: dict[str, Any]) -> tuple[list[Document], bool]:
+        where = [models.objects.c.parent == params["charge"]] if "charge" in params else []
+        return self.list_page("dispute", params, where)
 
     def new_balance_transaction(self, kind: str, amount: int, currency: str, source: str | None) -> Document:
         fee = round(amount * 0.029) + 30 if kind == "charge" else 0

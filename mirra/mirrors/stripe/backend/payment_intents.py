@@ -192,6 +192,18 @@ class PaymentIntents(Charges, PaymentMethods):
         })
         return self.replace("payment_intent", intent, before, lookup=intent["customer"])
 
+    def fail_payment_intent(self, intent_id: str) -> Document:
+        """A decline from the bank on an intent awaiting confirmation (mirra's simulation)."""
+        before = self.require("payment_intent", intent_id)
+        if before["status"] not in ("requires_confirmation", "requires_action") or before["payment_method"] is None:
+            raise PaymentIntentUnexpectedState(
+                f"This PaymentIntent has a status of {before['status']}; only one awaiting confirmation or "
+                "authentication, with a payment method, can fail.",
+                before,
+            )
+        method = self.require("payment_method", before["payment_method"], param="payment_method")
+        return self._decline(dict(before), before, method, cards.GENERIC, raise_decline=False)
+
     def capture_payment_intent(self, intent_id: str, params: dict[str, Any]) -> Document:
         before = self.require("payment_intent", intent_id)
         if before["status"] != "requires_capture":
