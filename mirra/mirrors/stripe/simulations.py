@@ -18,12 +18,13 @@ if TYPE_CHECKING:
 Simulation = Callable[[StripeBackend, dict[str, Any]], dict[str, Any]]
 
 
-def _customer_id(params: dict[str, Any]) -> str:
-    customer = params.pop("customer", None)
-    if not isinstance(customer, str):
-        raise MirraError(400, "mirra.simulate.missing_parameter", "'customer' (a customer id) is required.",
-                         'Send e.g. {"event": "customer.deleted", "customer": "cus_..."}.')
-    return customer
+def _required_id(params: dict[str, Any], name: str, example: str) -> str:
+    """Take the id parameter a simulation acts on, or say how to send it."""
+    value = params.pop(name, None)
+    if not isinstance(value, str):
+        raise MirraError(400, "mirra.simulate.missing_parameter", f"'{name}' (an id) is required.",
+                         f'Send e.g. {{"event": "{example}", "{name}": "..."}}.')
+    return value
 
 
 def customer_created(backend: StripeBackend, params: dict[str, Any]) -> dict[str, Any]:
@@ -31,52 +32,37 @@ def customer_created(backend: StripeBackend, params: dict[str, Any]) -> dict[str
 
 
 def customer_updated(backend: StripeBackend, params: dict[str, Any]) -> dict[str, Any]:
-    return backend.update_customer(_customer_id(params), params)
+    return backend.update_customer(_required_id(params, "customer", "customer.deleted"), params)
 
 
 def customer_deleted(backend: StripeBackend, params: dict[str, Any]) -> dict[str, Any]:
-    return backend.delete_customer(_customer_id(params))
-
-
-def _intent_id(params: dict[str, Any]) -> str:
-    intent = params.pop("payment_intent", None)
-    if not isinstance(intent, str):
-        raise MirraError(400, "mirra.simulate.missing_parameter", "'payment_intent' (a PaymentIntent id) is required.",
-                         'Send e.g. {"event": "payment_intent.authentication_approved", "payment_intent": "pi_..."}.')
-    return intent
+    return backend.delete_customer(_required_id(params, "customer", "customer.deleted"))
 
 
 def authentication_approved(backend: StripeBackend, params: dict[str, Any]) -> dict[str, Any]:
     """The customer passed the 3-D Secure challenge: the payment goes on (and may still be declined)."""
-    return backend.authenticate_payment_intent(_intent_id(params), approved=True)
+    intent = _required_id(params, "payment_intent", "payment_intent.authentication_approved")
+    return backend.authenticate_payment_intent(intent, approved=True)
 
 
 def authentication_failed(backend: StripeBackend, params: dict[str, Any]) -> dict[str, Any]:
-    return backend.authenticate_payment_intent(_intent_id(params), approved=False)
-
-
-def _setup_intent_id(params: dict[str, Any]) -> str:
-    intent = params.pop("setup_intent", None)
-    if not isinstance(intent, str):
-        raise MirraError(400, "mirra.simulate.missing_parameter", "'setup_intent' (a SetupIntent id) is required.",
-                         'Send e.g. {"event": "setup_intent.authentication_approved", "setup_intent": "seti_..."}.')
-    return intent
+    intent = _required_id(params, "payment_intent", "payment_intent.authentication_failed")
+    return backend.authenticate_payment_intent(intent, approved=False)
 
 
 def setup_authentication_approved(backend: StripeBackend, params: dict[str, Any]) -> dict[str, Any]:
-    return backend.authenticate_setup_intent(_setup_intent_id(params), approved=True)
+    intent = _required_id(params, "setup_intent", "setup_intent.authentication_approved")
+    return backend.authenticate_setup_intent(intent, approved=True)
 
 
 def setup_authentication_failed(backend: StripeBackend, params: dict[str, Any]) -> dict[str, Any]:
-    return backend.authenticate_setup_intent(_setup_intent_id(params), approved=False)
+    intent = _required_id(params, "setup_intent", "setup_intent.authentication_failed")
+    return backend.authenticate_setup_intent(intent, approved=False)
 
 
 def dispute_created(backend: StripeBackend, params: dict[str, Any]) -> dict[str, Any]:
     """The cardholder disputes a charge (reason: any of Stripe's; default fraudulent)."""
-    charge = params.pop("charge", None)
-    if not isinstance(charge, str):
-        raise MirraError(400, "mirra.simulate.missing_parameter", "'charge' (a charge id) is required.",
-                         'Send e.g. {"event": "charge.dispute.created", "charge": "ch_...", "reason": "fraudulent"}.')
+    charge = _required_id(params, "charge", "charge.dispute.created")
     reason = params.get("reason", "fraudulent")
     if reason not in DISPUTE_REASONS:
         raise MirraError(400, "mirra.simulate.invalid_parameter", f"Unknown dispute reason '{reason}'.",
@@ -86,7 +72,7 @@ def dispute_created(backend: StripeBackend, params: dict[str, Any]) -> dict[str,
 
 def payment_failed(backend: StripeBackend, params: dict[str, Any]) -> dict[str, Any]:
     """The bank declines a payment that is being confirmed (generic decline)."""
-    return backend.fail_payment_intent(_intent_id(params))
+    return backend.fail_payment_intent(_required_id(params, "payment_intent", "payment_intent.payment_failed"))
 
 
 SIMULATIONS: dict[str, Simulation] = {
