@@ -46,7 +46,7 @@ async def stream_events(request: Request) -> Response:
 async def _events(
     session: Session, after: int, types: list[str], mirrors: list[str], follow: bool
 ) -> AsyncIterator[str]:
-    queue = session.events.subscribe() if follow else None
+    queue = session.events.subscribe(types, mirrors) if follow else None
     try:
         last = after
         while True:  # replay from the log, page by page
@@ -66,7 +66,7 @@ async def _events(
                 continue
             if event is None:  # the session ended, or this client fell behind: it may resume
                 return
-            if event.seq <= last or not _wanted(event, types, mirrors):
+            if event.seq <= last:
                 continue
             last = event.seq
             yield format_event(event)
@@ -77,10 +77,6 @@ async def _events(
 
 def format_event(event: Event) -> str:
     return f"id: {event.seq}\nevent: {event.type}\ndata: {json.dumps(event.payload())}\n\n"
-
-
-def _wanted(event: Event, types: list[str], mirrors: list[str]) -> bool:
-    return (not types or event.type in types) and (not mirrors or event.mirror in mirrors)
 
 
 def _since(request: Request) -> int:

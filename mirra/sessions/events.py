@@ -63,7 +63,8 @@ class EventLog:
     def __init__(self, store: SessionStore) -> None:
         self.store = store
         self.pending: list[Event] = []
-        self.subscribers: set[asyncio.Queue[Event | None]] = set()
+        # each live subscriber's queue, with the event types and mirrors it wants (empty: all)
+        self.subscribers: dict[asyncio.Queue[Event | None], tuple[frozenset[str], frozenset[str]]] = {}
         with store.unit_of_work() as uow:
             last = uow.conn.execute(select(func.max(events_table.c.seq))).scalar()
             counts = dict(
@@ -84,11 +85,13 @@ class EventLog:
         self.next_seq += 1
         self.pending.append(event)
         self._count(event)
-        for queue in list(self.subscribers):
+        for queue, (types, mirrors) in list(self.subscribers.items()):
+            if (types and event_type not in types) or (mirrors and mirror not in mirrors):
+                continue
             try:
                 queue.put_nowait(event)
             except asyncio.QueueFull:
-                self.subscribers.discard(queue)
+                del self.subscribers[queue]
                 _end(queue)
         return event
 
@@ -125,14 +128,14 @@ class EventLog:
             rows = uow.conn.execute(query.order_by(events_table.c.seq).limit(limit)).all()
         return [Event(r.seq, r.type, r.mirror, r.at, json.loads(r.data)) for r in rows]
 
-    def subscribe(self) -> asyncio.Queue[Event | None]:
-        """A queue of every event appended from now on; `None` means "fell behind, resume"."""
+    def subscribe(self, types: Iterable[str] = (), mirrors: Iterable[str] = ()) -> asyncio.Queue[Event | None]:
+        """A queue of the wanted events appended from now on; `None` means "fell behind, resume"."""
         queue: asyncio.Queue[Event | None] = asyncio.Queue(SUBSCRIBER_BACKLOG)
-        self.subscribers.add(queue)
+        self.subscribers[queue] = (frozenset(types), frozenset(mirrors))
         return queue
 
     def unsubscribe(self, queue: asyncio.Queue[Event | None]) -> None:
-        self.subscribers.discard(queue)
+        self.subscribers.pop(queue, None)
 
     def close(self) -> None:
         """Flush, and tell every subscriber the stream ended."""

@@ -188,14 +188,16 @@ class SessionRegistry:
                 "The default session always exists and cannot be ended.",
                 "End a session you created, or reset the default session's state instead.",
             )
-        session = self.get(session_id)
-        if session is None:
+        info = self.info(session_id)
+        if info is None:
             raise session_not_found(session_id)
-        signals.send_session_lifecycle(session.id, action="end")
-        self._close_session(session)
+        session = self._open.get(session_id)
+        if session is not None:  # a closed store is not reopened just to be deleted
+            signals.send_session_lifecycle(session_id, action="end")
+            self._close_session(session)
         with self._engine.begin() as conn:
             conn.execute(delete(sessions_table).where(sessions_table.c.id == session_id))
-        self._discard_files(session)
+        self._discard_files(info)
 
     def flush_events(self) -> None:
         for session in list(self._open.values()):
@@ -325,8 +327,9 @@ class SessionRegistry:
         SessionStore("template", path, self._metadatas).close()
         return path
 
-    def _discard_files(self, session: Session) -> None:
-        files = [session.store.path.with_name(session.store.path.name + suffix) for suffix in ("", "-wal", "-shm")]
+    def _discard_files(self, session: SessionInfo) -> None:
+        database = self.sessions_dir / f"{session.id}.db"
+        files = [database.with_name(database.name + suffix) for suffix in ("", "-wal", "-shm")]
         if session.persistent:
             self.archive_dir.mkdir(exist_ok=True)
             stamp = time.strftime("%Y%m%dT%H%M%S")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import sqlite3
 import threading
@@ -104,7 +105,7 @@ def test_kill_9_during_concurrent_writes_loses_no_acknowledged_write(tmp_path: P
         thread.join(30)
 
     database = tmp_path / "sessions" / f"{session['sessionId']}.db"
-    with sqlite3.connect(database) as check:
+    with contextlib.closing(sqlite3.connect(database)) as check:
         assert check.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
     (tmp_path / "server.json").unlink()  # a killed server cannot remove it
