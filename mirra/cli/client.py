@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import httpx
@@ -76,3 +77,16 @@ class ControlClient:
             except (ValueError, KeyError, TypeError):
                 raise CliError(f"mirra answered {response.status_code}: {response.text[:200]}") from None
         return response.json()
+
+
+def parse_stream(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
+    """Server-Sent Events lines -> one dict per event: `id`, `event` (its type) and the payload."""
+    event: dict[str, str] = {}
+    for line in lines:
+        if not line:
+            if "data" in event:
+                yield {"id": int(event.get("id", 0)), "event": event.get("event"), **json.loads(event["data"])}
+            event = {}
+        elif not line.startswith(":"):
+            key, _, value = line.partition(":")
+            event[key] = value.strip()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shlex
+from pathlib import Path
 
 from mirra.certs import CertificateAuthority
 from mirra.certs.ca import TRUST_HOOK_DIR
@@ -14,10 +15,11 @@ from mirra.home import certs_dir
 LOCAL_HOSTS = "localhost,127.0.0.1,::1"
 
 
-def session_environment(urls: ServerUrls, session_id: str) -> dict[str, str]:
-    """Variable -> value. PYTHONPATH carries the stripe-python trust hook (stripe-python ignores
-    SSL_CERT_FILE and REQUESTS_CA_BUNDLE) ahead of whatever PYTHONPATH already holds."""
-    ca = CertificateAuthority(certs_dir())
+def session_environment(urls: ServerUrls, session_id: str, home: Path | None = None) -> dict[str, str]:
+    """Variable -> value, for the server whose MIRRA_HOME is `home` (default: this one's).
+    PYTHONPATH carries the stripe-python trust hook (stripe-python ignores SSL_CERT_FILE and
+    REQUESTS_CA_BUNDLE) ahead of whatever PYTHONPATH already holds."""
+    ca = CertificateAuthority(home / "certs" if home else certs_dir())
     proxy = urls.proxy_url(session_id)
     bundle = str(ca.bundle_path)
     existing = os.environ.get("PYTHONPATH")

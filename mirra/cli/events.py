@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from mirra.cli.client import CliError, ControlClient, require_server
+from mirra.cli.client import CliError, ControlClient, parse_stream, require_server
 from mirra.sessions.registry import DEFAULT_SESSION_ID
 
 console = Console(highlight=False)
@@ -48,23 +48,10 @@ def events(
         raise CliError(f"the event stream broke off ({error}); resume with --since <last id>") from None
 
 
-def parse_stream(lines: Any) -> Any:
-    """Server-Sent Events lines -> one dict per event (id, type and the payload's fields)."""
-    event: dict[str, Any] = {}
-    for line in lines:
-        if not line:
-            if "data" in event:
-                yield {"id": int(event.get("id", 0)), "type": event.get("event"), **json.loads(event["data"])}
-            event = {}
-        elif not line.startswith(":"):
-            key, _, value = line.partition(":")
-            event[key] = value.strip()
-
-
 def describe(event: dict[str, Any]) -> str:
     """One line per event, e.g. `#12 18:02:14.120 stripe  POST /v1/customers -> 200 (2.1 ms)`."""
     head = f"[dim]#{event['id']} {event['at'][11:23]}[/dim] {event.get('mirror', 'mirra'):<7}"
-    kind = event["type"]
+    kind = event["event"]
     if kind == "traffic.request_completed":
         colour = "red" if event["status"] >= 400 else "green"
         return (f"{head} {event['method']} {escape(event['path'])} -> [{colour}]{event['status']}[/{colour}]"
@@ -76,6 +63,6 @@ def describe(event: dict[str, Any]) -> str:
     if kind == "webhook.dispatched":
         return f"{head} webhook {event['type']} -> {escape(event['url'])} [{event.get('status')}] attempt {event['attempt']}"
     if kind == "session.lifecycle":
-        details = " ".join(f"{key}={value}" for key, value in event.items() if key not in ("id", "type", "at", "action", "mirror") and value)
+        details = " ".join(f"{key}={value}" for key, value in event.items() if key not in ("id", "event", "at", "action", "mirror") and value)
         return f"{head} session {event['action']} {escape(details)}".rstrip()
-    return f"{head} {kind} {escape(json.dumps({k: v for k, v in event.items() if k not in ('id', 'type', 'at')}))}"
+    return f"{head} {kind} {escape(json.dumps({k: v for k, v in event.items() if k not in ('id', 'event', 'at')}))}"

@@ -7,8 +7,7 @@ import httpx
 import typer
 from rich.console import Console
 
-from mirra.cli.client import CliError, ControlClient, require_server
-from mirra.cli.events import parse_stream
+from mirra.cli.client import CliError, ControlClient, parse_stream, require_server
 from mirra.sessions.registry import DEFAULT_SESSION_ID
 
 CLI_API_KEY = "sk_test_mirra_listen"

@@ -50,15 +50,7 @@ class MirraProcess:
 
     def environment(self, session_id: str) -> dict[str, str]:
         """What `mirra env --session ID --format json` prints, for this server."""
-        saved = os.environ.get("MIRRA_HOME")
-        os.environ["MIRRA_HOME"] = str(self.home)
-        try:
-            return session_environment(self.urls, session_id)
-        finally:
-            if saved is None:
-                del os.environ["MIRRA_HOME"]
-            else:
-                os.environ["MIRRA_HOME"] = saved
+        return session_environment(self.urls, session_id, self.home)
 
     def stop(self, sig: int = signal.SIGTERM) -> int:
         if self.process.poll() is None:

@@ -40,7 +40,7 @@ def test_events_prints_the_log(
     assert f"customer {customer.id} created" in text
     assert "POST /v1/customers -> 200" in text
     only = run_cli(mirra.home, "events", "--session", session_id, "--type", "state.changed", "--json").stdout
-    assert [json.loads(line)["type"] for line in only.splitlines()] == ["state.changed"]
+    assert [json.loads(line)["event"] for line in only.splitlines()] == ["state.changed"]
     assert_one_line_error(run_cli(mirra.home, "events", "--session", "ses_nope"), "No session 'ses_nope'")
 
 

@@ -1,0 +1,80 @@
+"""The pytest plugin, used by a sample test project (inside pytester) with the real stripe SDK."""
+
+from __future__ import annotations
+
+import pytest
+
+SAMPLE = '''
+import http.server, threading
+import pytest, stripe
+
+
+def charge(customer_email):
+    """The code under test: unmodified, no mirra in sight."""
+    stripe.api_key = "sk_test_app"
+    customer = stripe.Customer.create(email=customer_email)
+    return stripe.PaymentIntent.create(amount=1500, currency="usd", customer=customer.id,
+                                       payment_method="pm_card_visa", confirm=True,
+                                       automatic_payment_methods={"enabled": True, "allow_redirects": "never"})
+
+
+@pytest.mark.mirra(mirrors=["stripe"], seeds={"stripe": "customers"})
+def test_seeded_session_and_state(mirra):
+    intent = charge("buyer@example.com")
+    assert intent.status == "succeeded"
+    customers = mirra.state("stripe")["objects"]["customer"]
+    assert len(customers) == 4  # three from the seed, one from the test
+
+
+@pytest.mark.mirra
+def test_sessions_are_isolated(mirra):
+    assert stripe_customers() == []
+
+
+def stripe_customers():
+    stripe.api_key = "sk_test_app"
+    return stripe.Customer.list().data
+
+
+def test_webhooks_and_simulation(mirra):
+    received = []
+
+    class Hook(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            received.append(self.rfile.read(int(self.headers["Content-Length"])))
+            self.send_response(200); self.send_header("Content-Length", "0"); self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    stripe.api_key = "sk_test_app"
+    stripe.WebhookEndpoint.create(url=f"http://127.0.0.1:{server.server_address[1]}/", enabled_events=["*"])
+    intent = charge("hooked@example.com")
+    delivered = mirra.wait_for_webhook(type="payment_intent.succeeded", timeout=20)
+    assert delivered["status"] == 200 and delivered["objectId"] == intent.id
+    mirra.simulate("charge.dispute.created", charge=intent.latest_charge)
+    assert mirra.wait_for_webhook(type="charge.dispute.created", timeout=20)["status"] == 200
+    assert "charge.dispute.created" in [e["type"] for e in mirra.events("webhook.dispatched")]
+    assert {e["event"] for e in mirra.events()} >= {"state.changed", "traffic.request_completed"}
+    assert mirra.advance_clock(60)["offsetSeconds"] == 60
+    server.shutdown(); server.server_close()
+
+
+def test_plain_test_without_mirra():
+    import os
+    assert "MIRRA_SESSION" not in os.environ
+'''
+
+
+def test_sample_project_uses_the_plugin(pytester: pytest.Pytester, tmp_path: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MIRRA_HOME", str(pytester.path / "mirra-home"))
+    for name in ("HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy", "MIRRA_SESSION"):
+        monkeypatch.delenv(name, raising=False)
+    pytester.makepyfile(test_checkout=SAMPLE)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning")
+    result.assert_outcomes(passed=4)
+    every = pytester.runpytest_subprocess("--mirra", "-k", "isolated or plain", "-p", "no:cacheprovider",
+                                          "-W", "ignore::DeprecationWarning")
+    every.assert_outcomes(passed=1, failed=1)  # with --mirra even the plain test runs in a session
