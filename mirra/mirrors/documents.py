@@ -129,6 +129,11 @@ class Documents:
             documents.reverse()
         return documents, has_more
 
+    def of_kind(self, kind: str) -> list[Document]:
+        """Every live object of one kind, oldest first (a prepared statement: it runs per request)."""
+        rows = self.uow.run(self.statements.of_kind, {"object_kind": kind, "deleted": False}).fetchall()
+        return [json.loads(data) for (data,) in rows]
+
     def seq_of(self, object_id: str) -> int | None:
         row = self.uow.run(self.statements.seq_of, {"object_id": object_id}).fetchone()
         return None if row is None else int(row[0])
@@ -174,6 +179,11 @@ class _Statements:
             select(table.c.data, table.c.deleted).where(by_id, table.c.kind == bindparam("object_kind"))
         )
         self.seq_of = Prepared(select(table.c.seq).where(by_id))
+        self.of_kind = Prepared(
+            select(table.c.data)
+            .where(table.c.kind == bindparam("object_kind"), table.c.deleted == bindparam("deleted"))
+            .order_by(table.c.seq)
+        )
         self.replace = Prepared(
             update(table).where(by_id).values(data=bindparam("data"), lookup=bindparam("lookup"))
         )

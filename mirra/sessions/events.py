@@ -16,9 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, func, select
+from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, bindparam, func, select
 
-from mirra.sessions.store import SessionStore
+from mirra.sessions.store import Prepared, SessionStore
 
 TRAFFIC = "traffic.request_completed"
 WEBHOOK = "webhook.dispatched"
@@ -41,6 +41,9 @@ events_table = Table(
     Column("status", Integer, nullable=True),  # HTTP status of traffic and webhook events
     Column("data", Text, nullable=False),  # the payload's JSON
 )
+
+
+_INSERT = Prepared(events_table.insert().values({c.name: bindparam(c.name) for c in events_table.c}))
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,7 @@ class EventLog:
             for e in batch
         ]
         with self.store.unit_of_work() as uow:
-            uow.conn.execute(events_table.insert(), rows)
+            uow.run_many(_INSERT, rows)
 
     def since(
         self, after: int, types: Iterable[str] = (), mirrors: Iterable[str] = (), limit: int = 1000

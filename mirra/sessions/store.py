@@ -44,6 +44,9 @@ class UnitOfWork:
         """Execute a prepared statement; returns the DB-API cursor (rows are tuples)."""
         return self.conn.connection.driver_connection.execute(prepared.sql, params)  # type: ignore[union-attr]
 
+    def run_many(self, prepared: Prepared, rows: list[dict[str, Any]]) -> None:
+        self.conn.connection.driver_connection.executemany(prepared.sql, rows)  # type: ignore[union-attr]
+
     def after_commit(self, callback: Callable[[], None]) -> None:
         self._after_commit.append(callback)
 

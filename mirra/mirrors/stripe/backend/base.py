@@ -89,7 +89,7 @@ class BackendBase:
     def emit(self, event_type: str, obj: Document, previous: Document | None = None) -> Document:
         endpoints = [
             endpoint
-            for endpoint in self.documents.page("webhook_endpoint", limit=10_000)[0]
+            for endpoint in self.documents.of_kind("webhook_endpoint")
             if endpoint["status"] == "enabled"
             and ("*" in endpoint["enabled_events"] or event_type in endpoint["enabled_events"])
         ]
@@ -105,7 +105,7 @@ class BackendBase:
             len(endpoints),
         )
         self.documents.insert("event", event, lookup=event_type)
-        payload = json.dumps(event, indent=2).encode()
+        payload = json.dumps(event, indent=2).encode() if endpoints else b""
         for endpoint in endpoints:
             delivery.enqueue(
                 self.session,
