@@ -101,8 +101,9 @@ def sdk_client(target: Target) -> stripe.StripeClient:
 
     if target.proxy is not None:
         assert target.ca_bundle is not None
-        check_verification_is_on(target.proxy)  # before the bundle is trusted
-        stripe.ca_bundle_path = target.ca_bundle
+        if stripe.ca_bundle_path != target.ca_bundle:  # once per process, before trusting it
+            check_verification_is_on(target.proxy)
+            stripe.ca_bundle_path = target.ca_bundle
         return stripe.StripeClient(
             API_KEY, http_client=stripe.RequestsClient(proxy=target.proxy), max_network_retries=0
         )
@@ -331,27 +332,63 @@ def start_receiver(stack: ExitStack) -> Receiver:
 
 
 @dataclass(frozen=True)
+class HookTargets:
+    """Figure 2's clients: one session with the webhook endpoint (through the proxy and in direct
+    mode) and one session without any endpoint (through the proxy)."""
+
+    proxy: Target
+    direct: Target
+    quiet: Target
+
+
+@dataclass(frozen=True)
 class WebhookSample:
-    """Latencies (ms) per row name; the payload size; checks made on the way."""
+    """Latencies (ms) per row; the payload size; what was checked on the way."""
 
     rows: dict[str, list[float]]
-    create_ms: list[float]
     payload_bytes: int
     verified: int
+    early: int  # webhooks that arrived before the proxied SDK call had returned
 
 
-MIRRA_ROW = "mirra: SDK return -> webhook arrival"
-BASELINE_ROW = "plain POST, new connection (baseline)"
-PER_CLIENT_ROW = "plain POST, new httpx.Client per POST"
+PROXY_RETURN = "proxy: SDK return -> arrival"
+BASELINE = "plain POST, new connection (baseline)"
+PROXY_START = "proxy: SDK call start -> arrival"
+PROXY_CALL = "proxy: customers.create call"
+QUIET_CALL = "proxy: customers.create, no endpoint"
+DIRECT_RETURN = "direct: SDK return -> arrival"
+DIRECT_START = "direct: SDK call start -> arrival"
+DIRECT_CALL = "direct: customers.create call"
+PER_CLIENT = "plain POST, new httpx.Client per POST"
+ROWS = (
+    PROXY_RETURN, BASELINE, PROXY_START, PROXY_CALL, QUIET_CALL, DIRECT_RETURN, DIRECT_START,
+    DIRECT_CALL, PER_CLIENT,
+)
 
 
-def webhook_once(client: stripe.StripeClient, receiver: Receiver, n: int) -> tuple[float, float, str]:
-    """Create a customer; (SDK call ms, return -> arrival ms, customer id)."""
+@dataclass(frozen=True)
+class Hooked:
+    """One customers.create and its webhook, timed (ms)."""
+
+    customer_id: str
+    call_ms: float  # the SDK call
+    after_return_ms: float  # SDK return -> arrival (negative: it arrived first)
+    after_start_ms: float  # SDK call start -> arrival
+
+
+def webhook_once(client: stripe.StripeClient, receiver: Receiver, n: int) -> Hooked:
     started = time.perf_counter()
     customer = client.v1.customers.create({"email": f"hook{n}@example.com"})
     returned = time.perf_counter()
-    arrival = receiver.wait_for(customer.id)
-    return ms(returned - started), ms(arrival.at - returned), customer.id
+    arrived = receiver.wait_for(customer.id).at
+    return Hooked(customer.id, ms(returned - started), ms(arrived - returned), ms(arrived - started))
+
+
+def create_once(client: stripe.StripeClient, n: int) -> float:
+    """customers.create in a session without endpoints (nothing to deliver); ms."""
+    started = time.perf_counter()
+    client.v1.customers.create({"email": f"quiet{n}@example.com"})
+    return ms(time.perf_counter() - started)
 
 
 def plain_post_once(
@@ -377,114 +414,144 @@ def plain_post_once(
     return ms(receiver.wait_for(key).at - started[0])
 
 
-def webhook_client(target: Target, count: int, warmup: int, rounds: int, nagle: bool) -> WebhookSample:
+def webhook_client(
+    targets: HookTargets, count: int, warmup: int, rounds: int, nagle: bool
+) -> WebhookSample:
     import httpx
     import stripe
 
     if not nagle:
         disable_nagle_on_proxy_connections()
-    client = sdk_client(target)
+    proxied, direct, quiet = (sdk_client(t) for t in (targets.proxy, targets.direct, targets.quiet))
     with ExitStack() as stack:
         receiver = start_receiver(stack)
-        hook = client.v1.webhook_endpoints.create(
+        hook = proxied.v1.webhook_endpoints.create(
             {"url": receiver.url, "enabled_events": ["customer.created"]}  # type: ignore[typeddict-item]
         )
-        # One client, keep-alive off: each POST opens its own connection (the receiver, HTTP/1.0,
-        # would close it anyway).
+        # One client with keep-alive off: each POST opens its own connection (the receiver speaks
+        # HTTP/1.0 and would close it anyway), as each of mirra's delivery attempts does.
         shared = stack.enter_context(
-            httpx.Client(trust_env=False, timeout=10, limits=httpx.Limits(max_keepalive_connections=0))
+            httpx.Client(
+                trust_env=False, timeout=10, limits=httpx.Limits(max_keepalive_connections=0)
+            )
         )
 
         def post_shared(payload: bytes, headers: dict[str, str]) -> None:
             shared.post(receiver.url, content=payload, headers=headers).raise_for_status()
 
         def post_new_client(payload: bytes, headers: dict[str, str]) -> None:
-            with httpx.Client(trust_env=False, timeout=10) as own:
+            with httpx.Client(trust_env=False, timeout=10) as own:  # what queue.py does per attempt
                 own.post(receiver.url, content=payload, headers=headers).raise_for_status()
 
-        payload = b""
-        for n in range(max(1, warmup)):
-            _, _, customer_id = webhook_once(client, receiver, -1 - n)
-            payload = receiver.arrivals[customer_id].body
+        payload = receiver.wait_for(webhook_once(proxied, receiver, -1).customer_id).body
         for n in range(warmup):
+            webhook_once(proxied, receiver, -2 - n)
+            webhook_once(direct, receiver, -2 - n)
+            create_once(quiet, -2 - n)
             plain_post_once(receiver, payload, f"warm-a{n}", post_shared)
             plain_post_once(receiver, payload, f"warm-b{n}", post_new_client)
 
-        rows: dict[str, list[float]] = {MIRRA_ROW: [], BASELINE_ROW: [], PER_CLIENT_ROW: []}
-        create_ms: list[float] = []
-        customers: list[str] = []
+        rows: dict[str, list[float]] = {row: [] for row in ROWS}
+        hooked: list[Hooked] = []
 
-        def mirra_step(n: int) -> None:
-            call, latency, customer_id = webhook_once(client, receiver, n)
-            create_ms.append(call)
-            rows[MIRRA_ROW].append(latency)
-            customers.append(customer_id)
+        def through_proxy(n: int) -> None:
+            one = webhook_once(proxied, receiver, n)
+            hooked.append(one)
+            rows[PROXY_CALL].append(one.call_ms)
+            rows[PROXY_RETURN].append(one.after_return_ms)
+            rows[PROXY_START].append(one.after_start_ms)
+
+        def in_direct_mode(n: int) -> None:
+            one = webhook_once(direct, receiver, n)
+            hooked.append(one)
+            rows[DIRECT_CALL].append(one.call_ms)
+            rows[DIRECT_RETURN].append(one.after_return_ms)
+            rows[DIRECT_START].append(one.after_start_ms)
 
         steps: list[Callable[[int], None]] = [
-            mirra_step,
-            lambda n: rows[BASELINE_ROW].append(plain_post_once(receiver, payload, f"a{n}", post_shared)),
-            lambda n: rows[PER_CLIENT_ROW].append(plain_post_once(receiver, payload, f"b{n}", post_new_client)),
+            through_proxy,
+            lambda n: rows[BASELINE].append(plain_post_once(receiver, payload, f"a{n}", post_shared)),
+            lambda n: rows[QUIET_CALL].append(create_once(quiet, n)),
+            in_direct_mode,
+            lambda n: rows[PER_CLIENT].append(
+                plain_post_once(receiver, payload, f"b{n}", post_new_client)
+            ),
         ]
-        n = 0
+        # Interleaved rounds, rotating which step goes first.
+        done = 0
         for round_index, per_round in enumerate(split_evenly(count, rounds)):
             shift = round_index % len(steps)
             for step in steps[shift:] + steps[:shift]:
-                for i in range(per_round):
-                    step(n + i)
-            n += per_round
+                for n in range(done, done + per_round):
+                    step(n)
+            done += per_round
 
-        for customer_id in customers:
-            arrival = receiver.arrivals[customer_id]
+        for one in hooked:
+            arrival = receiver.arrivals[one.customer_id]
             event = stripe.Webhook.construct_event(
                 arrival.body, arrival.headers["Stripe-Signature"], hook.secret
             )
-            assert event.type == "customer.created" and event.data.object.id == customer_id, event
-        return WebhookSample(rows, create_ms, len(payload), len(customers))
+            assert event.type == "customer.created" and event.data.object.id == one.customer_id
+        early = sum(1 for value in rows[PROXY_RETURN] if value < 0)
+        return WebhookSample(rows, len(payload), len(hooked), early)
+
+
+def new_session(mirra: MirraProcess) -> str:
+    with mirra.control() as control:
+        response = control.post("/v1/sessions", json={"mirrors": ["stripe"]})
+    if response.status_code != 201:
+        raise RuntimeError(f"could not create a session: {response.status_code} {response.text}")
+    return str(response.json()["sessionId"])
 
 
 def run_webhooks(mirra: MirraProcess, args: argparse.Namespace) -> WebhookSample:
-    with mirra.control() as control:
-        response = control.post("/v1/sessions", json={"mirrors": ["stripe"]})
-        if response.status_code != 201:
-            raise RuntimeError(f"could not create a session: {response.status_code} {response.text}")
-        session_id = response.json()["sessionId"]
-    target = Target("webhooks", proxy=mirra.urls.proxy_url(session_id), ca_bundle=str(mirra.ca_bundle))
+    hooks, quiet = new_session(mirra), new_session(mirra)
+    bundle = str(mirra.ca_bundle)
+    targets = HookTargets(
+        proxy=Target("proxy", proxy=mirra.urls.proxy_url(hooks), ca_bundle=bundle),
+        direct=Target("direct", api_base=mirra.urls.mirror_url(hooks, "stripe")),
+        quiet=Target("quiet", proxy=mirra.urls.proxy_url(quiet), ca_bundle=bundle),
+    )
     command = [
-        "--webhook-client", json.dumps(asdict(target)), "--webhooks", str(args.webhooks),
+        "--webhook-client", json.dumps(asdict(targets)), "--webhooks", str(args.webhooks),
         "--webhook-warmup", str(args.webhook_warmup), "--rounds", str(args.rounds),
         *(["--nagle"] if args.nagle else []),
     ]
-    # A bound, not an expectation: 1 s per webhook and baseline POST is far beyond any run seen.
-    timeout = 60 + 3 * (args.webhooks + args.webhook_warmup)
+    # A bound, not an expectation: 1 s per step is far beyond any run seen so far.
+    timeout = 60 + len(ROWS) * (args.webhooks + args.webhook_warmup)
     return WebhookSample(**run_child(command, timeout, "webhook client"))
 
 
 def print_webhooks(sample: WebhookSample, args: argparse.Namespace) -> None:
     print(
-        f"2. webhook latency, customers.create through the proxy returned -> its signed "
-        f"customer.created webhook arrived at a local receiver: {args.webhooks} webhooks, one at "
-        f"a time, {args.rounds} interleaved rounds (after {args.webhook_warmup} warm-up); "
-        f"payload {sample.payload_bytes} bytes"
+        f"2. webhook latency: customers.create returned -> its signed customer.created webhook "
+        f"arrived at a local receiver; {args.webhooks} of each row, one at a time, in "
+        f"{args.rounds} interleaved rounds (after {args.webhook_warmup} warm-up); payload "
+        f"{sample.payload_bytes} bytes"
     )
     print(f"{'measure':<40} {'p50 ms':>8} {'p99 ms':>8} {'min ms':>8} {'mean ms':>8}")
-    for name, values in sample.rows.items():
-        ordered = sorted(values)
+    for name in ROWS:
+        if name == PROXY_START:
+            print("where the time goes:")
+        ordered = sorted(sample.rows[name])
         print(
             f"{name:<40} {percentile(ordered, 0.5):>8.2f} {percentile(ordered, 0.99):>8.2f} "
             f"{ordered[0]:>8.2f} {statistics.fmean(ordered):>8.2f}"
         )
-    mirra_p50 = percentile(sorted(sample.rows[MIRRA_ROW]), 0.5)
-    base_p50 = percentile(sorted(sample.rows[BASELINE_ROW]), 0.5)
-    early = sum(1 for value in sample.rows[MIRRA_ROW] if value < 0)
+    p50 = {name: percentile(sorted(values), 0.5) for name, values in sample.rows.items()}
     print(
-        f"mirra webhook p50 = {mirra_p50 / base_p50:.1f}x the baseline's p50 "
-        f"(+{mirra_p50 - base_p50:.2f} ms); customers.create itself: p50 "
-        f"{percentile(sorted(sample.create_ms), 0.5):.2f} ms; webhooks that arrived before the SDK "
-        f"call returned: {early}"
+        f"proxy: SDK return -> arrival p50 = {p50[PROXY_RETURN] / p50[BASELINE]:.1f}x the "
+        f"baseline's (+{p50[PROXY_RETURN] - p50[BASELINE]:.2f} ms); {sample.early} of "
+        f"{args.webhooks} arrived before the SDK call returned"
     )
     print(
-        f"check: {sample.verified} of {args.webhooks} webhooks verified with "
-        f"stripe.Webhook.construct_event (type customer.created, the customer's id)"
+        f"with the endpoint, customers.create through the proxy takes {p50[PROXY_CALL]:.2f} ms p50 "
+        f"against {p50[QUIET_CALL]:.2f} ms in a session without one (+"
+        f"{p50[PROXY_CALL] - p50[QUIET_CALL]:.2f} ms)"
+    )
+    print(
+        f"check: {sample.verified} of {2 * args.webhooks} webhooks (proxy and direct rows) "
+        f"verified with stripe.Webhook.construct_event: type customer.created, the customer's id"
     )
 
 
@@ -539,8 +606,9 @@ def main() -> None:
         print(json.dumps(asdict(flow_client(target, args.flows, args.warmup, args.nagle))))
         return
     if args.webhook_client:
-        target = Target(**json.loads(args.webhook_client))
-        sample = webhook_client(target, args.webhooks, args.webhook_warmup, args.rounds, args.nagle)
+        raw = json.loads(args.webhook_client)
+        targets = HookTargets(**{name: Target(**value) for name, value in raw.items()})
+        sample = webhook_client(targets, args.webhooks, args.webhook_warmup, args.rounds, args.nagle)
         print(json.dumps(asdict(sample)))
         return
     # A plain SIGTERM would skip the cleanup below: make it unwind like Ctrl-C does.

@@ -1,20 +1,25 @@
 """Answer requests for mirrored hosts in-process, from the flow's session.
 
 Setting `flow.response` in `request` means mitmproxy never goes upstream for these flows. Vendor
-calls are answered synchronously (short SQLite work); the mirror's admin routes
-(`/_mirra/...`) may wait for due jobs, hence the async hook.
+calls are answered synchronously (short SQLite work). The mirror's admin routes (`/_mirra/...`)
+may wait for due jobs: for those the hook returns a coroutine, which mitmproxy awaits (it awaits
+whatever a hook returns), so ordinary calls pay nothing for it.
 """
 
 from __future__ import annotations
+
+from collections.abc import Coroutine
+from typing import Any
 
 from mitmproxy import http
 
 from mirra.addons.session_resolver import SESSION_KEY
 from mirra.mirrors.admin import AdminServices, handle_admin, is_admin
+from mirra.mirrors.base import Mirror
 from mirra.mirrors.catalog import MirrorCatalog
 from mirra.mirrors.dispatch import dispatch
 from mirra.mirrors.http import MirrorRequest, MirrorResponse
-from mirra.sessions.registry import SessionRegistry, session_not_found
+from mirra.sessions.registry import Session, SessionRegistry, session_not_found
 
 
 class MirrorRouter:
@@ -23,25 +28,32 @@ class MirrorRouter:
         self.catalog = catalog
         self.admin = admin
 
-    async def request(self, flow: http.HTTPFlow) -> None:
+    def request(self, flow: http.HTTPFlow) -> Coroutine[Any, Any, None] | None:
+        """Answer vendor calls at once; admin routes return a coroutine mitmproxy awaits."""
         if flow.response is not None or flow.error or not flow.live:
-            return
+            return None
         mirror = self.catalog.for_host(flow.request.pretty_host)
         if mirror is None:
-            return
+            return None
         session_id = flow.metadata[SESSION_KEY]
         session = self.registry.get(session_id)
         if session is None:
             error = session_not_found(session_id)
-            answer = MirrorResponse(error.status, error.body(), [("content-type", "application/json")])
-        else:
-            request = mirror_request(flow.request)
-            if is_admin(request.path):
-                answer = await handle_admin(self.admin, session, mirror, request)
-            else:
-                answer = dispatch(mirror, session, request)
-        headers = [(name.encode(), value.encode()) for name, value in answer.headers]
-        flow.response = http.Response.make(answer.status, answer.body, headers)
+            _answer(flow, MirrorResponse(error.status, error.body(), [("content-type", "application/json")]))
+            return None
+        request = mirror_request(flow.request)
+        if is_admin(request.path):
+            return self._admin(flow, session, mirror, request)
+        _answer(flow, dispatch(mirror, session, request))
+        return None
+
+    async def _admin(self, flow: http.HTTPFlow, session: Session, mirror: Mirror, request: MirrorRequest) -> None:
+        _answer(flow, await handle_admin(self.admin, session, mirror, request))
+
+
+def _answer(flow: http.HTTPFlow, answer: MirrorResponse) -> None:
+    headers = [(name.encode(), value.encode()) for name, value in answer.headers]
+    flow.response = http.Response.make(answer.status, answer.body, headers)
 
 
 def mirror_request(request: http.Request) -> MirrorRequest:
