@@ -541,13 +541,15 @@ def print_webhooks(sample: WebhookSample, args: argparse.Namespace) -> None:
     p50 = {name: percentile(sorted(values), 0.5) for name, values in sample.rows.items()}
     print(
         f"proxy: SDK return -> arrival p50 = {p50[PROXY_RETURN] / p50[BASELINE]:.1f}x the "
-        f"baseline's (+{p50[PROXY_RETURN] - p50[BASELINE]:.2f} ms); {sample.early} of "
+        f"baseline's ({p50[PROXY_RETURN] - p50[BASELINE]:+.2f} ms); {sample.early} of "
         f"{args.webhooks} arrived before the SDK call returned"
     )
     print(
         f"with the endpoint, customers.create through the proxy takes {p50[PROXY_CALL]:.2f} ms p50 "
-        f"against {p50[QUIET_CALL]:.2f} ms in a session without one (+"
-        f"{p50[PROXY_CALL] - p50[QUIET_CALL]:.2f} ms)"
+        f"against {p50[QUIET_CALL]:.2f} ms in a session without one "
+        f"({p50[PROXY_CALL] - p50[QUIET_CALL]:+.2f} ms): the delivery runs on the proxy's event "
+        f"loop and holds the answer back, so 'SDK return -> arrival' hides it; 'SDK call start -> "
+        f"arrival' and the direct rows show it"
     )
     print(
         f"check: {sample.verified} of {2 * args.webhooks} webhooks (proxy and direct rows) "

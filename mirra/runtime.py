@@ -36,6 +36,7 @@ from mirra.sessions.registry import SessionRegistry
 from mirra.sessions.runner import JobRunner
 
 HOUSEKEEPING_SECONDS = 0.05
+EXPIRY_EVERY = 20  # housekeeping rounds between expiry checks
 
 
 class StartError(Exception):
@@ -119,12 +120,15 @@ async def serve(config: ServerConfig, on_ready: Callable[[ServerUrls], None]) ->
 
 
 async def _housekeeping(registry: SessionRegistry) -> None:
-    """Write buffered events to disk and end expired ephemeral sessions."""
+    """Write buffered events to disk often; end expired ephemeral sessions about once a second."""
+    rounds = 0
     while True:
         registry.flush_events()
-        for session_id in registry.expired(time.time()):
-            with contextlib.suppress(MirraError):
-                registry.end(session_id)
+        if rounds % EXPIRY_EVERY == 0:
+            for session_id in registry.expired(time.time()):
+                with contextlib.suppress(MirraError):
+                    registry.end(session_id)
+        rounds += 1
         await asyncio.sleep(HOUSEKEEPING_SECONDS)
 
 
