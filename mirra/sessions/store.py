@@ -61,20 +61,36 @@ class SessionStore:
     def __init__(self, session_id: str, path: Path, metadatas: list[MetaData]) -> None:
         self.session_id = session_id
         self.path = path
-        self.engine = sqlite_engine(path)
+        self.engine = sqlite_engine(path, begin_immediate=False)
         for metadata in metadatas:
             metadata.create_all(self.engine)
         # One connection for the session's lifetime: mirra runs units of work one at a time on
         # its event loop, and a pool checkout per request cost as much as the request's SQL.
         self._conn = self.engine.connect()
+        self._in_unit_of_work = False
 
     @contextmanager
     def unit_of_work(self) -> Iterator[UnitOfWork]:
-        if self._conn.in_transaction():
+        """BEGIN IMMEDIATE ... COMMIT (or ROLLBACK on any exception), on the driver connection:
+        SQLAlchemy's own transaction bookkeeping cost more per request than SQLite's commit."""
+        if self._in_unit_of_work:
             raise RuntimeError("units of work do not nest: finish one before starting another")
-        with self._conn.begin():
+        driver = self._conn.connection.driver_connection
+        assert driver is not None
+        self._in_unit_of_work = True
+        driver.execute("BEGIN IMMEDIATE")
+        try:
             uow = UnitOfWork(self.session_id, self._conn)
             yield uow
+        except BaseException:
+            if driver.in_transaction:
+                driver.execute("ROLLBACK")
+            raise
+        else:
+            driver.execute("COMMIT")
+        finally:
+            self._conn.rollback()  # forget SQLAlchemy's implicit transaction; nothing is open below it
+            self._in_unit_of_work = False
         uow.run_after_commit()
 
     @contextmanager
@@ -93,7 +109,9 @@ class SessionStore:
         self.engine.dispose()
 
 
-def sqlite_engine(path: Path) -> Engine:
+def sqlite_engine(path: Path, *, begin_immediate: bool = True) -> Engine:
+    """An engine for one SQLite file; with `begin_immediate`, SQLAlchemy's transactions take the
+    write lock up front (session stores run their own BEGIN in `unit_of_work`)."""
     # Every unit of work ends in COMMIT or ROLLBACK, so the pool's reset on return is redundant.
     engine = create_engine(
         f"sqlite:///{path}", connect_args={"check_same_thread": False}, pool_reset_on_return=None
@@ -101,7 +119,7 @@ def sqlite_engine(path: Path) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_conn: Any, _record: Any) -> None:
-        # Let SQLAlchemy, not pysqlite, decide where transactions begin (savepoints need it).
+        # pysqlite must not open transactions behind our backs: BEGIN is always explicit.
         dbapi_conn.isolation_level = None
         cursor = dbapi_conn.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -109,9 +127,11 @@ def sqlite_engine(path: Path) -> Engine:
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
 
-    @event.listens_for(engine, "begin")
-    def _begin(conn: Connection) -> None:
-        # Take the write lock up front: a unit of work that reads then writes cannot deadlock.
-        conn.connection.dbapi_connection.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
+    if begin_immediate:
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Connection) -> None:
+            # Take the write lock up front: a transaction that reads then writes cannot deadlock.
+            conn.connection.dbapi_connection.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
 
     return engine
