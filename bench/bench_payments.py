@@ -27,8 +27,11 @@ Prints two figures from one run, each beside a baseline measured in the same run
                Baseline: a plain POST of a payload of the same size, from a separate thread of the
                same process to the same receiver, timed from just before the request to the same
                arrival stamp, over a new connection each time (mirra's delivery opens one per
-               attempt). A second baseline row builds a new httpx client for every POST, as mirra's
-               delivery does (mirra/delivery/queue.py), to show what that costs.
+               attempt). Rows below it, in the same interleaved rounds, show where the time goes:
+               the same from the start of the SDK call; the customers.create call itself; that
+               call in a second session without any endpoint; the endpoint's session in direct
+               mode; and a plain POST that builds a new httpx client each time, as mirra's
+               delivery does per attempt (mirra/delivery/queue.py).
 
 Client sockets: as in bench_customer_create.py, urllib3 turns Nagle's algorithm back on for
 proxy connections and the SDK writes a POST's headers and body apart, so every proxied POST would
@@ -38,8 +41,8 @@ wait ~40 ms for a delayed ACK. By default the clients set TCP_NODELAY on their p
 Every server and every measuring client is its own process (a fresh client per configuration and
 round for figure 1, one client for figure 2 since its receiver and webhook endpoint must live
 through it). Servers listen on 127.0.0.1 on OS-chosen ports with a temporary MIRRA_HOME; figure 2
-uses its own session on the same mirra server. Everything started is stopped, even on error,
-Ctrl-C or SIGTERM.
+uses two sessions of its own on the same mirra server. Everything started is stopped, even on
+error, Ctrl-C or SIGTERM.
 
 Run from the repository root:
 
@@ -235,7 +238,9 @@ def measure_flow(target: Target, args: argparse.Namespace, flows: int) -> FlowSa
 
 def run_flows(mirra: MirraProcess, floor: Target, args: argparse.Namespace) -> list[FlowResult]:
     targets = [
-        Target("mirra proxy", proxy=mirra.urls.proxy_url(SESSION_ID), ca_bundle=str(mirra.ca_bundle)),
+        Target(
+            "mirra proxy", proxy=mirra.urls.proxy_url(SESSION_ID), ca_bundle=str(mirra.ca_bundle)
+        ),
         floor,
         Target("direct", api_base=mirra.urls.mirror_url(SESSION_ID, "stripe")),
     ]
@@ -269,10 +274,11 @@ def print_flows(results: list[FlowResult], args: argparse.Namespace) -> None:
         )
     by_name = {result.name: result for result in results}
     proxy, floor, direct = by_name["mirra proxy"], by_name["floor"], by_name["direct"]
+    extra = proxy.p50_ms - direct.p50_ms
     print(
         f"mirra proxy / floor: p50 {proxy.p50_ms / floor.p50_ms:.2f}x, flows/s "
-        f"{proxy.fps / floor.fps:.2f}x; mirra proxy - direct: {proxy.p50_ms - direct.p50_ms:.2f} ms "
-        f"p50 a flow ({(proxy.p50_ms - direct.p50_ms) / len(CALLS):.2f} ms a call)"
+        f"{proxy.fps / floor.fps:.2f}x; mirra proxy - direct: {extra:.2f} ms p50 a flow "
+        f"({extra / len(CALLS):.2f} ms a call)"
     )
 
 
@@ -381,7 +387,9 @@ def webhook_once(client: stripe.StripeClient, receiver: Receiver, n: int) -> Hoo
     customer = client.v1.customers.create({"email": f"hook{n}@example.com"})
     returned = time.perf_counter()
     arrived = receiver.wait_for(customer.id).at
-    return Hooked(customer.id, ms(returned - started), ms(arrived - returned), ms(arrived - started))
+    return Hooked(
+        customer.id, ms(returned - started), ms(arrived - returned), ms(arrived - started)
+    )
 
 
 def create_once(client: stripe.StripeClient, n: int) -> float:
@@ -425,9 +433,8 @@ def webhook_client(
     proxied, direct, quiet = (sdk_client(t) for t in (targets.proxy, targets.direct, targets.quiet))
     with ExitStack() as stack:
         receiver = start_receiver(stack)
-        hook = proxied.v1.webhook_endpoints.create(
-            {"url": receiver.url, "enabled_events": ["customer.created"]}  # type: ignore[typeddict-item]
-        )
+        endpoint = {"url": receiver.url, "enabled_events": ["customer.created"]}
+        hook = proxied.v1.webhook_endpoints.create(endpoint)  # type: ignore[arg-type]
         # One client with keep-alive off: each POST opens its own connection (the receiver speaks
         # HTTP/1.0 and would close it anyway), as each of mirra's delivery attempts does.
         shared = stack.enter_context(
@@ -470,7 +477,9 @@ def webhook_client(
 
         steps: list[Callable[[int], None]] = [
             through_proxy,
-            lambda n: rows[BASELINE].append(plain_post_once(receiver, payload, f"a{n}", post_shared)),
+            lambda n: rows[BASELINE].append(
+                plain_post_once(receiver, payload, f"a{n}", post_shared)
+            ),
             lambda n: rows[QUIET_CALL].append(create_once(quiet, n)),
             in_direct_mode,
             lambda n: rows[PER_CLIENT].append(
@@ -593,7 +602,7 @@ def parse_args() -> argparse.Namespace:
     args = parser.parse_args()
     args.only = [name.strip() for name in args.only.split(",") if name.strip()]
     if unknown := set(args.only) - set(FIGURES):
-        parser.error(f"--only: unknown figure(s) {', '.join(sorted(unknown))}; choose from {FIGURES}")
+        parser.error(f"--only: unknown {', '.join(sorted(unknown))}; choose from {FIGURES}")
     if args.flows < 1 or args.webhooks < 1 or args.rounds < 1:
         parser.error("--flows, --webhooks and --rounds must be >= 1")
     if args.warmup < 0 or args.webhook_warmup < 0:
@@ -610,7 +619,9 @@ def main() -> None:
     if args.webhook_client:
         raw = json.loads(args.webhook_client)
         targets = HookTargets(**{name: Target(**value) for name, value in raw.items()})
-        sample = webhook_client(targets, args.webhooks, args.webhook_warmup, args.rounds, args.nagle)
+        sample = webhook_client(
+            targets, args.webhooks, args.webhook_warmup, args.rounds, args.nagle
+        )
         print(json.dumps(asdict(sample)))
         return
     # A plain SIGTERM would skip the cleanup below: make it unwind like Ctrl-C does.
