@@ -24,6 +24,7 @@ from mirra.addons import default_addons
 from mirra.errors import MirraError
 from mirra.mirrors.admin import AdminServices
 from mirra.certs import CertificateAuthority
+from mirra.delivery import queue as delivery_queue
 from mirra.control_api.app import build_app
 from mirra.control_api.auth import load_or_create_token
 from mirra.control_api.urls import ServerUrls
@@ -112,6 +113,7 @@ async def serve(config: ServerConfig, on_ready: Callable[[ServerUrls], None]) ->
         with contextlib.suppress(asyncio.CancelledError):
             await asyncio.gather(api_task, *background, return_exceptions=True)
         await proxy.stop()
+        await delivery_queue.close_client()
         stop_recording()
         registry.close()
         server_file().unlink(missing_ok=True)
