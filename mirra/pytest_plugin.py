@@ -15,7 +15,6 @@ each worker does so on its own, and every test's session is its own either way.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass

@@ -28,7 +28,7 @@ from mirra.mirrors.stripe.errors import (
     ParameterUnknown,
 )
 
-_REQUEST_OPTIONS = set(RequestOptions.__annotations__)
+_REQUEST_OPTIONS = frozenset(RequestOptions.__annotations__)
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ def validate(schema: Object, tree: dict[str, Any]) -> dict[str, Any]:
     return _validate_object(schema, tree, "")
 
 
-def _object(cls: type, exclude: set[str] = set()) -> Object:
+def _object(cls: type, exclude: frozenset[str] = frozenset()) -> Object:
     namespace = vars(sys.modules[cls.__module__])
     fields = {
         name: _node(annotation, namespace)

@@ -14,7 +14,7 @@ from typing import Any
 
 from mirra.mirrors.documents import Document
 from mirra.mirrors.stripe import cards, models
-from mirra.mirrors.stripe.backend.base import BackendBase, merge_metadata
+from mirra.mirrors.stripe.backend.base import merge_metadata
 from mirra.mirrors.stripe.backend.charges import Charges
 from mirra.mirrors.stripe.backend.payment_methods import PaymentMethods
 from mirra.mirrors.stripe.errors import (
