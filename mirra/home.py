@@ -21,8 +21,3 @@ def server_file() -> Path:
 def certs_dir() -> Path:
     return mirra_home() / "certs"
 
-
-def sessions_dir() -> Path:
-    path = mirra_home() / "sessions"
-    path.mkdir(parents=True, exist_ok=True)
-    return path

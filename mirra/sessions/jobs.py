@@ -89,8 +89,3 @@ class JobQueue:
     def complete(self, job: Job) -> None:
         with self.store.unit_of_work() as uow:
             uow.conn.execute(delete(jobs_table).where(jobs_table.c.id == job.id))
-
-    def pending(self) -> list[Job]:
-        with self.store.unit_of_work() as uow:
-            rows = uow.conn.execute(select(jobs_table).order_by(jobs_table.c.due_at, jobs_table.c.id)).all()
-        return [Job(r.id, r.mirror, r.kind, r.due_at, json.loads(r.data)) for r in rows]

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from mirra.mirrors.http import MirrorRequest
-from mirra.sessions.store import UnitOfWork
 
 if TYPE_CHECKING:
     from mirra.mirrors.stripe.backend import StripeBackend
@@ -32,7 +31,3 @@ class RequestContext:
     def ops(self) -> StripeBackend:
         assert self.backend is not None, "handlers run inside the unit of work"
         return self.backend
-
-    @property
-    def uow(self) -> UnitOfWork:
-        return self.ops.uow

@@ -185,3 +185,12 @@ def merge_metadata(current: dict[str, str], update: dict[str, str | None] | None
         return {}
     merged = {**current, **update}
     return {key: value for key, value in merged.items() if value is not None}
+
+
+ADDRESS_FIELDS = ("city", "country", "line1", "line2", "postal_code", "state")
+
+
+def address_object(address: dict[str, Any] | None) -> dict[str, Any]:
+    """Stripe's address hash: every field present, null where not given."""
+    address = address or {}
+    return {name: address.get(name) for name in ADDRESS_FIELDS}

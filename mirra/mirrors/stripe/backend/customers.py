@@ -7,11 +7,10 @@ from typing import Any
 
 from mirra.mirrors.documents import Document
 from mirra.mirrors.stripe import models
-from mirra.mirrors.stripe.backend.base import BackendBase, merge_metadata
+from mirra.mirrors.stripe.backend.base import BackendBase, address_object, merge_metadata
 from mirra.mirrors.stripe.errors import EmailInvalid, ResourceMissing
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_ADDRESS_FIELDS = ("city", "country", "line1", "line2", "postal_code", "state")
 
 
 class Customers(BackendBase):
@@ -134,10 +133,8 @@ def _apply_customer_params(customer: Document, params: dict[str, Any]) -> None:
             customer["invoice_settings"][name] = settings[name]
 
 
-def _address(address: dict[str, str] | None) -> dict[str, str | None] | None:
-    if address is None:
-        return None
-    return {name: address.get(name) for name in _ADDRESS_FIELDS}
+def _address(address: dict[str, str] | None) -> dict[str, Any] | None:
+    return None if address is None else address_object(address)
 
 
 def _deleted_customer(customer_id: str) -> Document:

@@ -6,7 +6,7 @@ from typing import Any
 
 from mirra.mirrors.documents import Document
 from mirra.mirrors.stripe import cards, models
-from mirra.mirrors.stripe.backend.base import BackendBase, merge_metadata
+from mirra.mirrors.stripe.backend.base import BackendBase, address_object, merge_metadata
 from mirra.mirrors.stripe.errors import CardError, InvalidParameter, InvalidRequest, ResourceMissing
 
 
@@ -98,7 +98,7 @@ class PaymentMethods(BackendBase):
             "object": "payment_method",
             "allow_redisplay": params.get("allow_redisplay", "unspecified"),
             "billing_details": {
-                "address": _address(billing.get("address")),
+                "address": address_object(billing.get("address")),
                 "email": billing.get("email"),
                 "name": billing.get("name"),
                 "phone": billing.get("phone"),
@@ -151,8 +151,3 @@ def _card_from_details(details: dict[str, Any], this_year: int) -> cards.Card:
     if year is not None and year < this_year:
         raise CardError("invalid_expiry_year", "Your card's expiration year is invalid.", decline_code=None, param="exp_year")
     return cards.by_number(number)
-
-
-def _address(address: dict[str, Any] | None) -> dict[str, Any]:
-    address = address or {}
-    return {name: address.get(name) for name in ("city", "country", "line1", "line2", "postal_code", "state")}
