@@ -30,6 +30,7 @@ from mirra.control_api.auth import load_or_create_token
 from mirra.control_api.urls import ServerUrls
 from mirra.home import certs_dir, mirra_home, server_file
 from mirra.mirrors.catalog import default_catalog
+from mirra.scenarios.runs import RunManager
 from mirra.proxy.master import ProxyStartError, start_proxy
 from mirra.runtime_config import ServerConfig
 from mirra.sessions.recording import record_events
@@ -81,9 +82,10 @@ async def serve(config: ServerConfig, on_ready: Callable[[ServerUrls], None]) ->
         registry.close()
         raise StartError(str(error)) from None
     urls = ServerUrls(config.host, proxy.port, api_socket.getsockname()[1])
+    run_manager = RunManager(registry, catalog, runner, urls, home)
     server = uvicorn.Server(
         uvicorn.Config(
-            build_app(registry, catalog, urls, token, admin),
+            build_app(registry, catalog, urls, token, admin, run_manager),
             log_level="warning",
             access_log=False,
             lifespan="off",
@@ -107,6 +109,7 @@ async def serve(config: ServerConfig, on_ready: Callable[[ServerUrls], None]) ->
             [asyncio.create_task(stop.wait()), api_task], return_when=asyncio.FIRST_COMPLETED
         )
     finally:
+        await run_manager.close()
         for task in background:
             task.cancel()
         server.should_exit = True

@@ -15,15 +15,17 @@ from mirra.home import certs_dir
 LOCAL_HOSTS = "localhost,127.0.0.1,::1"
 
 
-def session_environment(urls: ServerUrls, session_id: str, home: Path | None = None) -> dict[str, str]:
+def session_environment(
+    urls: ServerUrls, session_id: str, home: Path | None = None, *, pythonpath: str | None = None
+) -> dict[str, str]:
     """Variable -> value, for the server whose MIRRA_HOME is `home` (default: this one's).
     PYTHONPATH carries the stripe-python trust hook (stripe-python ignores SSL_CERT_FILE and
-    REQUESTS_CA_BUNDLE) ahead of whatever PYTHONPATH already holds."""
+    REQUESTS_CA_BUNDLE) ahead of `pythonpath` (default: this process's PYTHONPATH)."""
     ca = CertificateAuthority(home / "certs" if home else certs_dir())
     proxy = urls.proxy_url(session_id)
     bundle = str(ca.bundle_path)
-    existing = os.environ.get("PYTHONPATH")
-    pythonpath = str(TRUST_HOOK_DIR) + (os.pathsep + existing if existing else "")
+    existing = os.environ.get("PYTHONPATH") if pythonpath is None else pythonpath
+    search_path = str(TRUST_HOOK_DIR) + (os.pathsep + existing if existing else "")
     return {
         "HTTPS_PROXY": proxy,
         "HTTP_PROXY": proxy,
@@ -36,7 +38,7 @@ def session_environment(urls: ServerUrls, session_id: str, home: Path | None = N
         "CURL_CA_BUNDLE": bundle,
         "NODE_EXTRA_CA_CERTS": str(ca.cert_path),
         "MIRRA_CA_BUNDLE": bundle,
-        "PYTHONPATH": pythonpath,
+        "PYTHONPATH": search_path,
         "MIRRA_SESSION": session_id,
         "MIRRA_API_URL": urls.api_url,
     }

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from mirra.cli import ca, env, events, exec, listen, server, sessions
+from mirra.cli import ca, env, events, exec, inspect, listen, run, server, sessions
 from mirra.cli.client import CliError
 
 app = typer.Typer(
@@ -26,6 +26,9 @@ app.command("env")(env.env)
 app.command("events")(events.events)
 app.command("listen")(listen.listen)
 app.command("exec", context_settings={"allow_interspersed_args": False})(exec.exec_command)
+app.command("run")(run.run)
+app.command("state")(inspect.state)
+app.command("simulate")(inspect.simulate)
 app.add_typer(sessions.app, name="sessions")
 app.add_typer(ca.app, name="ca")
 

@@ -8,19 +8,25 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from mirra.control_api import direct, events, sessions
+from mirra.control_api import direct, events, runs, sessions
 from mirra.control_api.auth import TokenAuthMiddleware
 from mirra.control_api.urls import ServerUrls
 from mirra.errors import MirraError, error_body
 from mirra.mirrors.admin import AdminServices
 from mirra.mirrors.catalog import MirrorCatalog
+from mirra.scenarios.runs import RunManager
 from mirra.sessions.registry import SessionRegistry
 
 ALL_METHODS = ["GET", "POST", "DELETE", "PUT", "PATCH"]
 
 
 def build_app(
-    registry: SessionRegistry, catalog: MirrorCatalog, urls: ServerUrls, token: str, admin: AdminServices
+    registry: SessionRegistry,
+    catalog: MirrorCatalog,
+    urls: ServerUrls,
+    token: str,
+    admin: AdminServices,
+    run_manager: RunManager,
 ) -> Starlette:
     app = Starlette(
         routes=[
@@ -30,6 +36,9 @@ def build_app(
             Route("/v1/sessions/{session_id}", sessions.end_session, methods=["DELETE"]),
             Route("/v1/sessions/{session_id}/events", events.stream_events, methods=["GET"]),
             Route("/v1/sessions/{session_id}/clock/advance", sessions.advance_clock, methods=["POST"]),
+            Route("/v1/runs", runs.start_run, methods=["POST"]),
+            Route("/v1/runs", runs.list_runs, methods=["GET"]),
+            Route("/v1/runs/{run_id}", runs.get_run, methods=["GET"]),
             Route("/m/{session_id}/{vendor}/{path:path}", direct.mirror_request, methods=ALL_METHODS),
         ],
         middleware=[Middleware(TokenAuthMiddleware, token=token)],
@@ -39,6 +48,7 @@ def build_app(
     app.state.catalog = catalog
     app.state.urls = urls
     app.state.admin = admin
+    app.state.runs = run_manager
     return app
 
 
@@ -52,7 +62,7 @@ async def not_found(request: Request, _exc: Exception) -> Response:
         "mirra.request.not_found",
         f"No control API route {request.method} {request.url.path}.",
         "Routes: /v1/sessions, /v1/sessions/{id}, /v1/sessions/{id}/events, "
-        "/v1/sessions/{id}/clock/advance, and /m/{session}/{vendor}/... for direct mode.",
+        "/v1/sessions/{id}/clock/advance, /v1/runs, /v1/runs/{id}, and /m/{session}/{vendor}/... for direct mode.",
     )
     return Response(body, 404, media_type="application/json")
 

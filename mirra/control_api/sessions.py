@@ -49,7 +49,7 @@ def session_json(session: SessionInfo, catalog: MirrorCatalog, urls: ServerUrls)
 
 
 async def create_session(request: Request) -> Response:
-    payload = await _json_object(request)
+    payload = await json_object(request)
     mirrors = _field(payload, "mirrors", list, list(_catalog(request).names()))
     session = _registry(request).create(
         [str(name) for name in mirrors],
@@ -105,7 +105,7 @@ async def get_session(request: Request) -> Response:
 
 async def advance_clock(request: Request) -> Response:
     """The session-level twin of `<mirror>/_mirra/clock/advance`."""
-    return JSONResponse(await advance_session_clock(request.app.state.admin, _require(request), await _json_object(request)))
+    return JSONResponse(await advance_session_clock(request.app.state.admin, _require(request), await json_object(request)))
 
 
 async def end_session(request: Request) -> Response:
@@ -126,7 +126,7 @@ def _require(request: Request) -> Session:
     return session
 
 
-async def _json_object(request: Request) -> dict[str, Any]:
+async def json_object(request: Request) -> dict[str, Any]:
     raw = await request.body()
     try:
         payload = json.loads(raw or b"{}")

@@ -123,7 +123,7 @@ class SessionRegistry:
         seeds: dict[str, str] | None = None,
     ) -> Session:
         seeds = seeds or {}
-        self._check_request(mirrors, name, persistent, timeout_seconds, seeds)
+        self.check_request(mirrors, name, persistent, timeout_seconds, seeds)
         session_id = new_session_id()
         expires_at = None if persistent else time.time() + timeout_seconds
         session = self._insert(session_id, name or session_id, persistent, mirrors, seeds, expires_at)
@@ -208,7 +208,7 @@ class SessionRegistry:
             self._close_session(session)
         self._engine.dispose()
 
-    def _check_request(
+    def check_request(
         self,
         mirrors: list[str],
         name: str | None,

@@ -1,0 +1,1 @@
+"""`mirra run`: markdown scenarios, runs in fresh sessions, [D] checks and the [P] judge."""
