@@ -15,6 +15,7 @@ each worker does so on its own, and every test's session is its own either way.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -91,7 +92,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "mirra(mirrors=None, seeds=None): run this test inside its own mirra session"
+        "markers",
+        "mirra(mirrors=None, seeds=None, scope='function'): run this test inside a mirra session, its own "
+        "or (scope='module', as pytestmark) one shared by the module's tests",
     )
 
 
@@ -119,25 +122,50 @@ def mirra_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 @pytest.fixture
-def mirra(
-    request: pytest.FixtureRequest, mirra_server: Server, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[MirraSession]:
-    """A fresh session for this test, with its environment applied to the test process."""
-    urls, token = mirra_server.urls, mirra_server.token
+def mirra(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[MirraSession]:
+    """This test's session, with its environment applied to the test process: a fresh one, or
+    the module's when the module is marked `pytest.mark.mirra(scope="module")`."""
+    marker = request.node.get_closest_marker("mirra")
+    if marker is not None and marker.kwargs.get("scope") == "module":
+        session = request.getfixturevalue("mirra_module_session")
+        _apply(session, monkeypatch)
+        yield session
+        return
+    with _session(request, request.getfixturevalue("mirra_server")) as session:
+        _apply(session, monkeypatch)
+        yield session
+
+
+@pytest.fixture(scope="module")
+def mirra_module_session(request: pytest.FixtureRequest, mirra_server: Server) -> Iterator[MirraSession]:
+    """One session shared by every test of a module (state carries over from test to test)."""
+    with _session(request, mirra_server) as session:
+        yield session
+
+
+@contextlib.contextmanager
+def _session(request: pytest.FixtureRequest, server: Server) -> Iterator[MirraSession]:
     marker = request.node.get_closest_marker("mirra")
     options = marker.kwargs if marker else {}
+    scope = options.get("scope", "function")
+    if scope not in ("function", "module"):
+        raise pytest.UsageError(f"pytest.mark.mirra(scope={scope!r}): scope is 'function' (default) or 'module'")
     mirrors = options.get("mirrors") or [m.strip() for m in request.config.getini("mirra_mirrors").split(",") if m.strip()]
-    control = httpx.Client(base_url=urls.api_url, headers={"authorization": f"Bearer {token}"}, trust_env=False, timeout=30)
+    control = httpx.Client(
+        base_url=server.urls.api_url, headers={"authorization": f"Bearer {server.token}"}, trust_env=False, timeout=30
+    )
     body = _json(control.post("/v1/sessions", json={"mirrors": mirrors, "seeds": options.get("seeds") or {}}))
-    session = MirraSession(control, mirra_server, body)
+    try:
+        yield MirraSession(control, server, body)
+    finally:
+        control.delete(f"/v1/sessions/{body['sessionId']}")
+        control.close()
+
+
+def _apply(session: MirraSession, monkeypatch: pytest.MonkeyPatch) -> None:
     for name, value in session.env.items():
         monkeypatch.setenv(name, value)
     _trust_in_process(monkeypatch, session.env["MIRRA_CA_BUNDLE"])
-    try:
-        yield session
-    finally:
-        control.delete(f"/v1/sessions/{session.id}")
-        control.close()
 
 
 @pytest.fixture(autouse=True)

@@ -68,6 +68,40 @@ def test_plain_test_without_mirra():
 '''
 
 
+MODULE_SCOPED = '''
+import os
+import pytest, stripe
+
+pytestmark = pytest.mark.mirra(scope="module")
+
+
+def test_first_creates_a_customer(mirra):
+    stripe.api_key = "sk_test_app"
+    stripe.Customer.create(email="kept@example.com")
+    pytest.shared_session = mirra.id
+
+
+def test_second_sees_it_in_the_same_session(mirra):
+    assert mirra.id == pytest.shared_session == os.environ["MIRRA_SESSION"]
+    stripe.api_key = "sk_test_app"
+    assert [c.email for c in stripe.Customer.list().data] == ["kept@example.com"]
+'''
+
+XDIST_ISOLATION = '''
+import os
+import pytest, stripe
+
+
+@pytest.mark.parametrize("n", range(4))
+def test_each_worker_and_test_is_alone(mirra, n):
+    stripe.api_key = "sk_test_app"
+    assert stripe.Customer.list().data == []
+    stripe.Customer.create(email=f"{n}@example.com")
+    assert len(mirra.state("stripe")["objects"]["customer"]) == 1
+    assert os.environ["PYTEST_XDIST_WORKER"].startswith("gw")
+'''
+
+
 def test_sample_project_uses_the_plugin(pytester: pytest.Pytester, tmp_path: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MIRRA_HOME", str(pytester.path / "mirra-home"))
     for name in ("HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy", "MIRRA_SESSION"):
@@ -78,3 +112,15 @@ def test_sample_project_uses_the_plugin(pytester: pytest.Pytester, tmp_path: pyt
     every = pytester.runpytest_subprocess("--mirra", "-k", "isolated or plain", "-p", "no:cacheprovider",
                                           "-W", "ignore::DeprecationWarning")
     every.assert_outcomes(passed=1, failed=1)  # with --mirra even the plain test runs in a session
+
+
+def test_a_module_can_share_one_session_and_xdist_workers_are_isolated(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MIRRA_HOME", str(pytester.path / "mirra-home"))
+    for name in ("HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy", "MIRRA_SESSION"):
+        monkeypatch.delenv(name, raising=False)
+    pytester.makepyfile(test_module_scope=MODULE_SCOPED, test_xdist=XDIST_ISOLATION)
+    quiet = ("-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning")
+    pytester.runpytest_subprocess("test_module_scope.py", *quiet).assert_outcomes(passed=2)
+    pytester.runpytest_subprocess("test_xdist.py", "-n", "2", "--mirra", *quiet).assert_outcomes(passed=4)
