@@ -32,6 +32,10 @@ TIMEOUT_SECONDS = 10.0
 Signer = Callable[[bytes, str, int], tuple[dict[str, str], str]]
 # mirror name -> signer(payload, secret, unix time) -> (request headers, the signature header's value)
 SIGNERS: dict[str, Signer] = {}
+RowSigner = Callable[[dict[str, Any], int], tuple[dict[str, str], str]]
+# mirror name -> signer(delivery row, unix time): for vendors whose signature covers more than the
+# payload (Twilio signs the URL too, and repeats the event id as an idempotency token)
+ROW_SIGNERS: dict[str, RowSigner] = {}
 # mirror name -> (session -> seconds to wait after the 1st, 2nd, ... failed attempt)
 RETRY_SCHEDULES: dict[str, Callable[["Session"], tuple[float, ...]]] = {}
 # mirror name -> called in the unit of work that marks a delivery succeeded (e.g. pending_webhooks)
@@ -136,7 +140,11 @@ async def attempt_delivery(session: Session, job: Job) -> None:
     attempts = json.loads(row.attempts)
     number = len(attempts) + 1
     sent_at = int(time.time())
-    headers, signature = SIGNERS[row.mirror](row.payload, row.secret, sent_at)
+    row_signer = ROW_SIGNERS.get(row.mirror)
+    if row_signer is not None:
+        headers, signature = row_signer(row._asdict(), sent_at)
+    else:
+        headers, signature = SIGNERS[row.mirror](row.payload, row.secret, sent_at)
     status, error, started = None, None, time.perf_counter()
     try:
         response = await _client().post(row.url, content=row.payload, headers=headers)

@@ -1,0 +1,142 @@
+"""Twilio fixtures: a session with the Twilio mirror, its default account's credentials, an
+unmodified twilio-python client through the proxy (verifying mirra's CA), and a local receiver
+for Twilio's webhooks."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+import httpx
+import pytest
+from twilio.http.http_client import TwilioHttpClient
+from twilio.rest import Client
+
+from mirra.testing.server import MirraProcess
+from tests.conftest import SessionFactory
+
+
+@dataclass
+class Mirror:
+    """The session's Twilio mirror, through its admin routes."""
+
+    session: dict[str, Any]
+
+    @property
+    def admin(self) -> str:
+        return f"{self.session['mirrors'][0]['url']}/_mirra"
+
+    def state(self) -> dict[str, Any]:
+        return httpx.get(f"{self.admin}/state", trust_env=False).json()  # type: ignore[no-any-return]
+
+    def post(self, route: str, body: dict[str, Any]) -> httpx.Response:
+        return httpx.post(f"{self.admin}/{route}", json=body, trust_env=False, timeout=30)
+
+    def advance(self, seconds: float) -> None:
+        assert self.post("clock/advance", {"seconds": seconds}).status_code == 200
+
+    def simulate(self, event: str, **params: Any) -> dict[str, Any]:
+        response = self.post("simulate", {"event": event, **params})
+        assert response.status_code == 200, response.text
+        return response.json()["result"]  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def twilio_session(new_session: SessionFactory) -> dict[str, Any]:
+    return new_session(mirrors=["twilio"])
+
+
+@pytest.fixture
+def mirror(twilio_session: dict[str, Any]) -> Mirror:
+    return Mirror(twilio_session)
+
+
+@pytest.fixture
+def account(mirror: Mirror) -> dict[str, Any]:
+    """The default account: accountSid, authToken, testAccountSid, testAuthToken."""
+    return mirror.state()["account"]  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def trusts_mirra(mirra: MirraProcess, monkeypatch: pytest.MonkeyPatch) -> None:
+    """requests (under twilio-python) reads REQUESTS_CA_BUNDLE: verification stays on, against mirra's CA."""
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(mirra.ca_bundle))
+
+
+ClientFactory = Callable[..., Client]
+
+
+@pytest.fixture
+def make_client(twilio_session: dict[str, Any], trusts_mirra: None) -> ClientFactory:
+    def make(username: str, password: str, account_sid: str | None = None) -> Client:
+        http_client = TwilioHttpClient(proxy={"https": twilio_session["proxyUrl"]}, timeout=30)
+        return Client(username, password, account_sid, http_client=http_client)
+
+    return make
+
+
+@pytest.fixture
+def client(make_client: ClientFactory, account: dict[str, Any]) -> Client:
+    return make_client(account["accountSid"], account["authToken"])
+
+
+@pytest.fixture
+def number(client: Client) -> str:
+    """A phone number the default account owns (the `From` of live messages and calls)."""
+    return client.incoming_phone_numbers.create(phone_number="+15017122661").phone_number  # type: ignore[no-any-return]
+
+
+@dataclass
+class Receiver:
+    """A local endpoint recording Twilio's webhook requests; `reply` may answer them."""
+
+    url: str = ""
+    failures: int = 0
+    received: list[tuple[str, list[tuple[str, str]], dict[str, str]]] = field(default_factory=list)
+    reply: Callable[[dict[str, str]], None] | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    attempts: int = 0
+
+    def wait(self, count: int, timeout: float = 30) -> list[tuple[str, list[tuple[str, str]], dict[str, str]]]:
+        deadline = time.monotonic() + timeout
+        while len(self.received) < count:
+            assert time.monotonic() < deadline, f"{len(self.received)} of {count} webhooks arrived"
+            time.sleep(0.01)
+        return self.received
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    state = Receiver()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"])).decode()
+            params = parse_qsl(body, keep_blank_values=True)
+            with state.lock:
+                state.attempts += 1
+                failing = state.attempts <= state.failures
+            if not failing and state.reply is not None:
+                state.reply(dict(params))
+            if not failing:
+                with state.lock:
+                    state.received.append((self.path, params, dict(self.headers)))
+            self.send_response(500 if failing else 200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    state.url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield state
+    server.shutdown()
+    server.server_close()
