@@ -296,6 +296,18 @@ def duplicate_broadcast(ctx: RequestContext) -> Answer:
     return 200, {"id": ctx.backend.duplicate_broadcast(_p(ctx, "broadcast_id"))["id"], "object": "broadcast"}
 
 
+def list_broadcast_recipients(ctx: RequestContext) -> Answer:
+    rows = ctx.backend.broadcast_recipients(_p(ctx, "broadcast_id"), ctx.query)
+    query = {k: v for k, v in ctx.query.items() if k in ("limit", "after", "before")}
+    items, more = page(rows, query, default_limit=20)
+    return 200, list_object(items, more)
+
+
+def list_broadcast_clicked_links(ctx: RequestContext) -> Answer:
+    items, more = page(ctx.backend.broadcast_clicked_links(_p(ctx, "broadcast_id")), ctx.query, default_limit=20)
+    return 200, list_object(items, more)
+
+
 def delete_broadcast(ctx: RequestContext) -> Answer:
     broadcast = ctx.backend.delete_broadcast(_p(ctx, "broadcast_id"))
     return 200, {"id": broadcast["id"], "object": "broadcast", "deleted": True}

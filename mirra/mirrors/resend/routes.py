@@ -75,6 +75,8 @@ routes = [
     Route("POST", "/broadcasts/{broadcast_id}/send", h.send_broadcast),
     Route("POST", "/broadcasts/{broadcast_id}/cancel", h.cancel_broadcast),
     Route("POST", "/broadcasts/{broadcast_id}/duplicate", h.duplicate_broadcast),
+    Route("GET", "/broadcasts/{broadcast_id}/recipients", h.list_broadcast_recipients),
+    Route("GET", "/broadcasts/{broadcast_id}/clicked-links", h.list_broadcast_clicked_links),
     Route("POST", "/webhooks", h.create_webhook),
     Route("GET", "/webhooks", h.list_webhooks),
     Route("GET", "/webhooks/{webhook_id}", h.retrieve_webhook),

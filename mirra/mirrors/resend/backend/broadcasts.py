@@ -13,6 +13,7 @@ from mirra.mirrors.resend.errors import MissingRequiredField, ValidationError
 from mirra.mirrors.resend.wire import as_list, page, rest_timestamp
 
 SEND_JOB = "resend.broadcast.send"
+RECIPIENT_EVENTS = ("sent", "delivered", "opened", "clicked", "bounced", "complained", "unsubscribed", "suppressed")
 _EDITABLE = ("name", "from", "subject", "reply_to", "preview_text", "html", "text", "topic_id")
 
 
@@ -134,6 +135,52 @@ class Broadcasts(BackendBase):
             self.mark_sent(self.store_email(draft, queued=True))
         broadcast.update(status="sent", sent_at=self.timestamp())
         self.save("broadcast", broadcast)
+
+    def broadcast_recipients(self, broadcast_id: str, query: dict[str, str]) -> list[dict[str, Any]]:
+        """The broadcast's recipients that had event `type` (unsubscribed: contacts who left since)."""
+        self.retrieve_broadcast(broadcast_id)
+        kind = query.get("type")
+        if kind not in RECIPIENT_EVENTS:
+            raise ValidationError(f"The `type` parameter must be one of: {', '.join(RECIPIENT_EVENTS)}.")
+        rows = []
+        for email, recipient in self.broadcast_deliveries(broadcast_id):
+            contact = self.find("contact", recipient.lower())
+            if kind == "unsubscribed":
+                matching = [{}] if contact is not None and contact["unsubscribed"] else []
+            else:
+                matching = [e for e in email["events"] if e["type"] == f"email.{kind}" and recipient in e["recipients"]]
+            if not matching or query.get("email", "").lower() not in recipient.lower():
+                continue
+            row: dict[str, Any] = {"id": email["id"], "contact_id": contact["id"] if contact else None, "email": recipient}
+            if kind in ("opened", "clicked"):
+                row["count"] = len(matching)
+            if kind == "clicked":
+                urls = [event["click"]["link"] for event in matching]
+                row["clicked_links"] = [{"url": url, "clicks": urls.count(url)} for url in dict.fromkeys(urls)]
+            if kind == "bounced":
+                row["bounce_type"] = matching[-1]["bounce"]["type"].lower()
+            rows.append(row)
+        return rows
+
+    def broadcast_clicked_links(self, broadcast_id: str) -> list[dict[str, Any]]:
+        self.retrieve_broadcast(broadcast_id)
+        clicks: dict[str, list[str]] = {}
+        for email, recipient in self.broadcast_deliveries(broadcast_id):
+            for event in email["events"]:
+                if event["type"] == "email.clicked" and recipient in event["recipients"]:
+                    clicks.setdefault(event["click"]["link"], []).append(recipient)
+        return [
+            {"id": f"{broadcast_id}:{index}", "url": url, "clicks": len(who), "unique_clicks": len(set(who))}
+            for index, (url, who) in enumerate(clicks.items())
+        ]
+
+    def broadcast_deliveries(self, broadcast_id: str) -> list[tuple[Document, str]]:
+        return [
+            (email, recipient["email"])
+            for email in self.documents.of_kind("email")
+            if email["broadcast_id"] == broadcast_id
+            for recipient in email["recipients"]
+        ]
 
 
 def _opted_out(topic: Document | None, contact: Document, topic_id: str) -> bool:
