@@ -38,7 +38,8 @@ RowSigner = Callable[[dict[str, Any], int], tuple[dict[str, str], str]]
 ROW_SIGNERS: dict[str, RowSigner] = {}
 # mirror name -> (session -> seconds to wait after the 1st, 2nd, ... failed attempt)
 RETRY_SCHEDULES: dict[str, Callable[["Session"], tuple[float, ...]]] = {}
-# mirror name -> called in the unit of work that marks a delivery succeeded (e.g. pending_webhooks)
+# mirror name -> called in the unit of work that marks a delivery succeeded (e.g. pending_webhooks),
+# with the delivery row plus the receiver's answer as "response_body" (Twilio acts on TwiML replies)
 ON_DELIVERED: dict[str, Callable[["Session", UnitOfWork, dict[str, Any]], None]] = {}
 
 metadata = MetaData()
@@ -145,10 +146,10 @@ async def attempt_delivery(session: Session, job: Job) -> None:
         headers, signature = row_signer(row._asdict(), sent_at)
     else:
         headers, signature = SIGNERS[row.mirror](row.payload, row.secret, sent_at)
-    status, error, started = None, None, time.perf_counter()
+    status, error, started, answer = None, None, time.perf_counter(), b""
     try:
         response = await _client().post(row.url, content=row.payload, headers=headers)
-        status = response.status_code
+        status, answer = response.status_code, response.content
     except httpx.HTTPError as failure:
         error = f"{type(failure).__name__}: {failure}".rstrip(": ")
     delivered = status is not None and 200 <= status < 300
@@ -173,7 +174,7 @@ async def attempt_delivery(session: Session, job: Job) -> None:
             due = session.clock.now() + schedule[number - 1]
             session.jobs.schedule(uow, row.mirror, ATTEMPT_JOB, due, {"delivery": row.id})
         if delivered and row.mirror in ON_DELIVERED:
-            ON_DELIVERED[row.mirror](session, uow, row._asdict())
+            ON_DELIVERED[row.mirror](session, uow, {**row._asdict(), "response_body": answer})
     signals.send_webhook_dispatched(
         session.id,
         mirror=row.mirror,

@@ -93,12 +93,12 @@ def number(client: Client) -> str:
 
 @dataclass
 class Receiver:
-    """A local endpoint recording Twilio's webhook requests; `reply` may answer them."""
+    """A local endpoint recording Twilio's webhook requests; `reply` may answer them (TwiML)."""
 
     url: str = ""
     failures: int = 0
     received: list[tuple[str, list[tuple[str, str]], dict[str, str]]] = field(default_factory=list)
-    reply: Callable[[dict[str, str]], None] | None = None
+    reply: Callable[[dict[str, str]], str] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
     attempts: int = 0
 
@@ -121,14 +121,15 @@ def receiver() -> Iterator[Receiver]:
             with state.lock:
                 state.attempts += 1
                 failing = state.attempts <= state.failures
-            if not failing and state.reply is not None:
-                state.reply(dict(params))
+            answer = state.reply(dict(params)).encode() if state.reply and not failing else b""
             if not failing:
                 with state.lock:
                     state.received.append((self.path, params, dict(self.headers)))
             self.send_response(500 if failing else 200)
-            self.send_header("Content-Length", "0")
+            self.send_header("Content-Type", "text/xml")
+            self.send_header("Content-Length", str(len(answer)))
             self.end_headers()
+            self.wfile.write(answer)
 
         def log_message(self, *args: object) -> None:
             pass

@@ -12,7 +12,7 @@ from mirra import __version__
 from mirra.delivery import queue as delivery
 from mirra.errors import MirraError
 from mirra.mirrors.routing import Router
-from mirra.mirrors.twilio import accounts, callbacks, jobs, models, pipeline, routes, seeds, simulations, verify
+from mirra.mirrors.twilio import accounts, callbacks, inbound, jobs, models, pipeline, routes, seeds, simulations, verify
 from mirra.mirrors.twilio.context import MIRROR, Store
 from mirra.mirrors.twilio.formats import API_VERSION
 
@@ -97,3 +97,4 @@ def _retry_schedule(session: Session) -> tuple[float, ...]:
 mirror = TwilioMirror()
 delivery.ROW_SIGNERS[mirror.name] = callbacks.sign_delivery
 delivery.RETRY_SCHEDULES[mirror.name] = _retry_schedule
+delivery.ON_DELIVERED[mirror.name] = inbound.answer_twiml

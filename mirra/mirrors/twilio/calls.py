@@ -159,8 +159,8 @@ def list_calls(ctx: RequestContext) -> tuple[int, Any]:
     return page_2010(ctx, "calls", calls)
 
 
-def advance(store: Store, sid: str, due_at: float) -> None:
-    """The call's next step, due at `due_at`; schedules the one after from that time."""
+def advance(store: Store, sid: str) -> None:
+    """The call's next step, run at its due time (`store.now()`); schedules the one after."""
     doc = store.get("call", sid)
     if doc is None or doc["resource"]["status"] in FINAL:
         return
@@ -174,7 +174,7 @@ def advance(store: Store, sid: str, due_at: float) -> None:
     following = STEPS[current][1]
     doc = _move(store, doc, following)
     wait = STEPS[following][0] if following in STEPS else outcome["talk_seconds"]
-    store.session.jobs.schedule(store.uow, MIRROR, ADVANCE_JOB, due_at + wait, {"call": sid})
+    store.session.jobs.schedule(store.uow, MIRROR, ADVANCE_JOB, store.now() + wait, {"call": sid})
 
 
 def _move(store: Store, before: Document, status: str) -> Document:

@@ -47,13 +47,16 @@ class Store:
 
     session: Session
     uow: UnitOfWork
+    at: float | None = None
+    """The time the work happens at, when not now: a job's due time (steps a clock advance
+    passes over keep their own times)."""
     docs: Documents = field(init=False)
 
     def __post_init__(self) -> None:
         self.docs = Documents(self.uow, models.objects, MIRROR)
 
     def now(self) -> float:
-        return self.session.clock.now()
+        return self.session.clock.now() if self.at is None else self.at
 
     def sid(self, prefix: str) -> str:
         return prefix + self.session.ids.hex_upper(32).lower()

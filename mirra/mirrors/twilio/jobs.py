@@ -19,17 +19,18 @@ log = logging.getLogger(__name__)
 
 @job_handler(messages.ADVANCE_JOB)
 async def advance_message(session: Session, job: Job) -> None:
-    _advance(session, lambda store: messages.advance(store, job.data["message"], job.due_at))
+    _advance(session, job, lambda store: messages.advance(store, job.data["message"]))
 
 
 @job_handler(calls.ADVANCE_JOB)
 async def advance_call(session: Session, job: Job) -> None:
-    _advance(session, lambda store: calls.advance(store, job.data["call"], job.due_at))
+    _advance(session, job, lambda store: calls.advance(store, job.data["call"]))
 
 
-def _advance(session: Session, step: Callable[[Store], None]) -> None:
+def _advance(session: Session, job: Job, step: Callable[[Store], None]) -> None:
+    """Run `step` at the job's due time."""
     try:
         with session.store.unit_of_work() as uow:
-            step(Store(session, uow))
+            step(Store(session, uow, at=job.due_at))
     except TwilioError as error:  # e.g. the app canceled it meanwhile: nothing left to do
         log.info("twilio job skipped: %s", error.message)

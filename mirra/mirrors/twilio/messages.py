@@ -83,23 +83,36 @@ def create_message(ctx: RequestContext) -> tuple[int, Any]:
     service = _service(ctx, service_sid) if service_sid else None
     send_at = _schedule(ctx) if service is not None else None
     now = ctx.now()
-    sid = ctx.store.sid("MM" if media else "SM")
     account_sid = ctx.account["test_account_sid"] if ctx.test else ctx.account_sid
     status = "scheduled" if send_at else "accepted" if service is not None and not ctx.test else "queued"
-    resource = {
+    resource = new_resource(ctx.store, account_sid, to, sender, body or "", media, status, "outbound-api")
+    resource["messaging_service_sid"] = service_sid
+    if ctx.test:
+        return 201, resource
+    callback = callback or (service["resource"]["status_callback"] if service else None)
+    return 201, send(ctx.store, ctx.account_sid, resource, callback, media, send_at or now + STEPS[status][0])
+
+
+def new_resource(
+    store: Store, account_sid: str, to: str, sender: str | None, body: str, media: list[str], status: str, direction: str
+) -> dict[str, Any]:
+    """A message as the API renders it when it is made."""
+    now = rfc2822(store.now())
+    sid = store.sid("MM" if media else "SM")
+    return {
         "account_sid": account_sid,
         "api_version": API_VERSION,
-        "body": body or "",
-        "date_created": rfc2822(now),
+        "body": body,
+        "date_created": now,
         "date_sent": None,
-        "date_updated": rfc2822(now),
-        "direction": "outbound-api",
+        "date_updated": now,
+        "direction": direction,
         "error_code": None,
         "error_message": None,
         "from": sender or None,
-        "messaging_service_sid": service_sid,
+        "messaging_service_sid": None,
         "num_media": str(len(media)),
-        "num_segments": str(count_segments(body or "")),
+        "num_segments": str(count_segments(body)),
         "price": None,
         "price_unit": "USD",
         "sid": sid,
@@ -111,23 +124,24 @@ def create_message(ctx: RequestContext) -> tuple[int, Any]:
         "to": to,
         "uri": message_path(account_sid, sid),
     }
-    if ctx.test:
-        return 201, resource
+
+
+def send(store: Store, account_sid: str, resource: dict[str, Any], callback: str | None, media: list[str], due: float) -> dict[str, Any]:
+    """Keep an outbound message and set it on its way: its first step falls due at `due`."""
     doc = {
-        "id": sid,
-        "created": int(now),
-        "account": ctx.account_sid,
+        "id": resource["sid"],
+        "created": int(store.now()),
+        "account": account_sid,
         "resource": resource,
-        "status_callback": callback or (service["resource"]["status_callback"] if service else None),
+        "status_callback": callback,
         "outcome": {"status": "delivered", "error_code": None},
         "sent_at": None,
     }
-    ctx.store.insert("message", doc)
+    store.insert("message", doc)
     for url in media:
-        _add_media(ctx.store, doc, url, now)
-    due = send_at if send_at else now + STEPS[status][0]
-    ctx.store.session.jobs.schedule(ctx.store.uow, MIRROR, ADVANCE_JOB, due, {"message": sid})
-    return 201, resource
+        add_media(store, doc, url)
+    store.session.jobs.schedule(store.uow, MIRROR, ADVANCE_JOB, due, {"message": resource["sid"]})
+    return resource
 
 
 def _valid_url(url: str) -> bool:
@@ -180,7 +194,8 @@ def _schedule(ctx: RequestContext) -> float | None:
     return send_at
 
 
-def _add_media(store: Store, message: Document, url: str, now: float) -> None:
+def add_media(store: Store, message: Document, url: str) -> None:
+    now = store.now()
     sid = store.sid("ME")
     account = message["account"]
     content_type = mimetypes.guess_type(urlsplit(url).path)[0] or "application/octet-stream"
@@ -354,9 +369,9 @@ def _dlr_date(timestamp: float) -> str:
     return time.strftime("%y%m%d%H%M", time.gmtime(timestamp))
 
 
-def advance(store: Store, sid: str, due_at: float) -> None:
-    """The message's next step, due at `due_at`; schedules the one after from that time (so one
-    clock advance runs every step that falls within it)."""
+def advance(store: Store, sid: str) -> None:
+    """The message's next step, run at its due time (`store.now()`); schedules the one after from
+    that time, so one clock advance runs every step that falls within it."""
     doc = store.get("message", sid)
     if doc is None:
         return
@@ -378,7 +393,7 @@ def advance(store: Store, sid: str, due_at: float) -> None:
     else:
         return
     if current in STEPS:
-        store.session.jobs.schedule(store.uow, MIRROR, ADVANCE_JOB, due_at + STEPS[current][0], {"message": sid})
+        store.session.jobs.schedule(store.uow, MIRROR, ADVANCE_JOB, store.now() + STEPS[current][0], {"message": sid})
 
 
 def plan_outcome(store: Store, sid: str, status: str, error_code: int) -> Document:
