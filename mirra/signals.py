@@ -9,15 +9,19 @@ it fail the request that caused the signal, and never depend on receiver order.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from blinker import Signal
+
+if TYPE_CHECKING:
+    from mirra.mirrors.http import MirrorRequest, MirrorResponse
 
 log = logging.getLogger(__name__)
 
 request_completed = Signal(
     "request_completed: a mirror answered a request. Sender: the session id. Kwargs: "
-    "mirror, method, path, status, duration_ms, request_id."
+    "mirror, method, path, status, duration_ms, request_id, and the exchange itself: "
+    "request (MirrorRequest), response (MirrorResponse)."
 )
 state_changed = Signal(
     "state_changed: a mirror object was created, changed or deleted. Sender: the session id. "
@@ -50,6 +54,8 @@ def send_request_completed(
     status: int,
     duration_ms: float,
     request_id: str,
+    request: MirrorRequest,
+    response: MirrorResponse,
 ) -> None:
     _send(
         request_completed,
@@ -60,6 +66,8 @@ def send_request_completed(
         status=status,
         duration_ms=duration_ms,
         request_id=request_id,
+        request=request,
+        response=response,
     )
 
 

@@ -31,5 +31,7 @@ def dispatch(mirror: Mirror, session: Session, request: MirrorRequest) -> Mirror
         status=response.status,
         duration_ms=(time.perf_counter() - started) * 1000,
         request_id=response.header("request-id") or "",
+        request=request,
+        response=response,
     )
     return response

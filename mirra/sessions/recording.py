@@ -9,6 +9,9 @@ from mirra import signals
 from mirra.sessions import events
 from mirra.sessions.registry import SessionRegistry
 
+BODY_LIMIT = 32_768  # bytes of each request and response body kept in a traffic event
+SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "x-api-key"})
+
 
 def record_events(registry: SessionRegistry) -> Callable[[], None]:
     """Connect the receivers; returns the function that disconnects them."""
@@ -17,12 +20,19 @@ def record_events(registry: SessionRegistry) -> Callable[[], None]:
         session = registry.get(session_id)
         if session is None:
             return
+        request, response = fields["request"], fields["response"]
         data = {
             "method": fields["method"],
+            "host": request.host,
             "path": fields["path"],
+            "query": request.query,
             "status": fields["status"],
             "durationMs": round(fields["duration_ms"], 3),
             "requestId": fields["request_id"],
+            "requestHeaders": {name: redact(name, value) for name, value in request.headers.items()},
+            "requestBody": body_text(request.body),
+            "responseHeaders": dict(response.headers),
+            "responseBody": body_text(response.body),
         }
         session.events.append(events.TRAFFIC, fields["mirror"], session.clock.now(), data)
 
@@ -62,6 +72,23 @@ def record_events(registry: SessionRegistry) -> Callable[[], None]:
             signal.disconnect(receiver)
 
     return disconnect
+
+
+def redact(header: str, value: str) -> str:
+    """Credentials keep their scheme and a recognisable start (`Bearer sk_test_4eC3…`), no more."""
+    if header.lower() not in SECRET_HEADERS:
+        return value
+    scheme, _, credential = value.partition(" ") if " " in value else ("", "", value)
+    return f"{scheme} {credential[:12]}…".strip() if len(credential) > 12 else value
+
+
+def body_text(body: bytes) -> str:
+    """A body for the event log: UTF-8 text up to BODY_LIMIT bytes, or a note for binary bodies."""
+    try:
+        text = body[:BODY_LIMIT].decode()
+    except UnicodeDecodeError:
+        return f"<{len(body)} bytes, not UTF-8 text>"
+    return text if len(body) <= BODY_LIMIT else text + f"… <{len(body) - BODY_LIMIT} more bytes>"
 
 
 def changed_fields(

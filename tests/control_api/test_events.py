@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import httpx
+import pytest
 import stripe
 
 from mirra.testing.server import MirraProcess
@@ -135,3 +136,18 @@ def test_session_stats_count_requests_and_errors(
     with mirra.control() as control:
         body = control.get(f"/v1/sessions/{session['sessionId']}").json()
     assert body["stats"] == {"requests": 2, "webhooks": 0, "errors": 1}
+
+
+def test_traffic_events_carry_the_exchange_with_credentials_redacted(
+    mirra: MirraProcess, session: dict[str, Any], stripe_client: stripe.StripeClient
+) -> None:
+    with pytest.raises(stripe.InvalidRequestError):
+        stripe_client.v1.customers.retrieve("cus_missing")
+    stripe_client.v1.customers.create({"email": "x@example.com"})
+    missing, created = read(mirra, session["sessionId"], 2, types="traffic.request_completed")[:2]
+    assert (missing["host"], missing["path"], missing["status"]) == ("api.stripe.com", "/v1/customers/cus_missing", 404)
+    assert json.loads(missing["responseBody"])["error"]["code"] == "resource_missing"
+    assert missing["requestHeaders"]["authorization"] == "Bearer sk_test_mirr…"  # never the whole key
+    assert created["requestBody"] == "email=x%40example.com"
+    assert json.loads(created["responseBody"])["email"] == "x@example.com"
+    assert created["responseHeaders"]["Request-Id"] == created["requestId"]
