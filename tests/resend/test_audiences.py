@@ -105,7 +105,7 @@ def test_broadcast_to_a_segment(sdk: Any, resend_mirror: ResendMirror) -> None:
 
 def test_api_keys_permissions_and_revocation(sdk: Any, resend_mirror: ResendMirror, monkeypatch: pytest.MonkeyPatch) -> None:
     sending = sdk.ApiKeys.create({"name": "sender", "permission": "sending_access"})
-    assert set(sending) - {"http_headers"} == {"id", "token"} and sending["token"].startswith("re_")
+    assert set(sending) - {"http_headers"} == {"id", "object", "token"} and sending["token"].startswith("re_")
     assert [k["name"] for k in sdk.ApiKeys.list()["data"]] == ["sender"]
     with pytest.raises(resend.exceptions.ResendError) as raised:
         sdk.ApiKeys.create({"name": "x", "permission": "admin"})

@@ -89,7 +89,7 @@ def delete_domain(ctx: RequestContext) -> Answer:
 # api keys -----------------------------------------------------------------------------------
 def create_api_key(ctx: RequestContext) -> Answer:
     key = ctx.backend.create_api_key(ctx.fields)
-    return 201, {"id": key["id"], "token": key["token"]}
+    return 201, {"id": key["id"], "object": "api_key", "token": key["token"]}
 
 
 def list_api_keys(ctx: RequestContext) -> Answer:
