@@ -78,6 +78,8 @@ def api_key(request: MirrorRequest) -> str:
 
 
 def route_request(request: MirrorRequest) -> Match:
+    if routes.out_of_scope(request.path):
+        raise UnknownEndpoint()
     match = routes.router.match(request.method, request.path)
     if match is not None:
         return match

@@ -1,5 +1,7 @@
 """The Resend routing table. Templates with the same path and another method answer 405;
-paths nobody routes answer Resend's 404 `The requested endpoint does not exist.`"""
+paths nobody routes answer Resend's 404 `The requested endpoint does not exist.`, and so do the
+endpoints the SDKs expose that the mirror leaves out (OUT_OF_SCOPE), before `/emails/{id}` could
+take `/emails/receiving` for an email id."""
 
 from __future__ import annotations
 
@@ -90,6 +92,28 @@ routes = [
 ]
 
 router = Router(routes)
+
+# Inbound mail, analytics and account features the mirror does not model.
+OUT_OF_SCOPE = (
+    "/emails/receiving",
+    "/emails/metrics",
+    "/logs",
+    "/automations",
+    "/events",
+    "/oauth",
+    "/inboxes",
+    "/contacts/imports",
+    "/domains/claim",
+    "/suppressions",
+    "/usage",
+)
+
+
+def out_of_scope(path: str) -> bool:
+    return any(path == prefix or path.startswith(prefix + "/") for prefix in OUT_OF_SCOPE) or (
+        path.startswith("/emails/") and path.endswith("/share")
+    ) or ("/claim" in path and path.startswith("/domains/"))
+
 
 # Routes only a sending_access key may call.
 SENDING_ROUTES = frozenset({("POST", "/emails"), ("POST", "/emails/batch")})
