@@ -12,7 +12,18 @@ from mirra import __version__
 from mirra.delivery import queue as delivery
 from mirra.errors import MirraError
 from mirra.mirrors.routing import Router
-from mirra.mirrors.twilio import accounts, callbacks, inbound, jobs, models, pipeline, routes, seeds, simulations, verify
+from mirra.mirrors.twilio import (
+    accounts,
+    callbacks,
+    inbound,
+    jobs,
+    models,
+    pipeline,
+    routes,
+    seeds,
+    simulations,
+    verify,
+)
 from mirra.mirrors.twilio.context import MIRROR, Store
 from mirra.mirrors.twilio.formats import API_VERSION
 

@@ -12,8 +12,8 @@ from typing import Any
 from mirra.mirrors.documents import Document
 from mirra.mirrors.twilio.context import RequestContext, Store
 from mirra.mirrors.twilio.errors import TwilioError
-from mirra.mirrors.twilio.paging import page_2010
 from mirra.mirrors.twilio.formats import API_VERSION, rfc2822
+from mirra.mirrors.twilio.paging import page_2010
 
 ACCOUNT_SUBRESOURCES = (
     "addresses", "conferences", "signing_keys", "transcriptions", "connect_apps", "sip",

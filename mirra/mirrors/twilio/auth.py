@@ -11,7 +11,7 @@ import re
 from mirra.mirrors.documents import Document
 from mirra.mirrors.http import MirrorRequest
 from mirra.mirrors.twilio.context import Store
-from mirra.mirrors.twilio.errors import TwilioError, authentication_error, not_found
+from mirra.mirrors.twilio.errors import authentication_error, not_found
 
 _ACCOUNT_SID = re.compile(r"^AC[0-9a-fA-F]{32}$")
 
@@ -65,7 +65,3 @@ def _check(given: str, expected: str) -> None:
     if not hmac.compare_digest(given.encode(), expected.encode()):
         raise authentication_error("Authenticate")
 
-
-def refuse_suspended(account: Document) -> None:
-    if account["resource"]["status"] != "active":
-        raise TwilioError(20005, "Account not active", 403)

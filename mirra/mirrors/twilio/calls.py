@@ -16,7 +16,13 @@ from mirra.mirrors.documents import Document
 from mirra.mirrors.twilio import callbacks, magic
 from mirra.mirrors.twilio.context import MIRROR, RequestContext, Store
 from mirra.mirrors.twilio.errors import TwilioError
-from mirra.mirrors.twilio.formats import API_VERSION, friendly_number, is_phone_number, price, rfc2822
+from mirra.mirrors.twilio.formats import (
+    API_VERSION,
+    friendly_number,
+    is_phone_number,
+    price,
+    rfc2822,
+)
 from mirra.mirrors.twilio.numbers import owner_of
 from mirra.mirrors.twilio.paging import page_2010
 

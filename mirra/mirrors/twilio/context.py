@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl
 from mirra.mirrors.documents import Document, Documents
 from mirra.mirrors.http import MirrorRequest
 from mirra.mirrors.twilio import models
-from mirra.mirrors.twilio.errors import not_found, test_credentials_refused
+from mirra.mirrors.twilio.errors import not_found
 
 if TYPE_CHECKING:
     from mirra.sessions.registry import Session
@@ -104,7 +104,3 @@ class RequestContext:
     def now(self) -> float:
         return self.store.now()
 
-    def fail_if_test(self) -> None:
-        """Test credentials reach only the three create endpoints Twilio allows."""
-        if self.test:
-            raise test_credentials_refused()

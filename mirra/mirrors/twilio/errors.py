@@ -45,14 +45,6 @@ def rate_limited() -> TwilioError:
     return TwilioError(20429, "Too many requests", 429)
 
 
-def missing_parameter(name: str) -> TwilioError:
-    return TwilioError(21604 if name == "To" else 20001, f"Missing required parameter {name} in the post body")
-
-
-def invalid_parameter(name: str, value: str) -> TwilioError:
-    return TwilioError(20001, f"Invalid parameter {name}: {value}")
-
-
 def render_error(error: TwilioError) -> bytes:
     body: dict[str, object] = {
         "code": error.code,

@@ -28,7 +28,7 @@ def iso(timestamp: float | None) -> str | None:
 def parse_iso(value: str) -> float | None:
     """`YYYY-MM-DD` or an ISO 8601 datetime (as the SDK sends filters and SendAt); None if neither."""
     try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        parsed = datetime.fromisoformat(value)  # 3.11+: "Z" included
     except ValueError:
         return None
     return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).timestamp()

@@ -8,9 +8,9 @@ with TwiML, each `<Message>` is sent back as an `outbound-reply` message, as Twi
 from __future__ import annotations
 
 import mimetypes
-import xml.etree.ElementTree as ElementTree
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
+from xml.etree import ElementTree
 
 from mirra.mirrors.twilio import callbacks, messages
 from mirra.mirrors.twilio.context import Store

@@ -19,7 +19,14 @@ from mirra.mirrors.documents import Document
 from mirra.mirrors.twilio import callbacks, magic
 from mirra.mirrors.twilio.context import MIRROR, RequestContext, Store
 from mirra.mirrors.twilio.errors import TwilioError, not_found
-from mirra.mirrors.twilio.formats import API_VERSION, is_alphanumeric_sender, is_phone_number, parse_iso, price, rfc2822
+from mirra.mirrors.twilio.formats import (
+    API_VERSION,
+    is_alphanumeric_sender,
+    is_phone_number,
+    parse_iso,
+    price,
+    rfc2822,
+)
 from mirra.mirrors.twilio.numbers import owner_of
 from mirra.mirrors.twilio.paging import page_2010
 from mirra.mirrors.twilio.segments import count_segments

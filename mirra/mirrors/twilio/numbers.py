@@ -12,7 +12,12 @@ from mirra.mirrors.documents import Document
 from mirra.mirrors.twilio import magic
 from mirra.mirrors.twilio.context import RequestContext, Store
 from mirra.mirrors.twilio.errors import TwilioError
-from mirra.mirrors.twilio.formats import API_VERSION, friendly_number, is_phone_number, rfc2822
+from mirra.mirrors.twilio.formats import (
+    API_VERSION,
+    friendly_number,
+    is_phone_number,
+    rfc2822,
+)
 from mirra.mirrors.twilio.paging import page_2010
 
 _SETTABLE = {

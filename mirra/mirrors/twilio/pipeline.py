@@ -18,10 +18,17 @@ from typing import TYPE_CHECKING, Any
 from mirra.mirrors.http import MirrorRequest, MirrorResponse
 from mirra.mirrors.routing import Match
 from mirra.mirrors.twilio import accounts, auth, routes
-from mirra.mirrors.twilio.context import MIRROR, Params, RequestContext, Store
-from mirra.mirrors.twilio.errors import TwilioError, method_not_allowed, not_found, rate_limited, render_error, test_credentials_refused
-from mirra.mirrors.twilio.ratelimit import RateLimiter
 from mirra.mirrors.twilio.callbacks import DEFAULT_RETRY_SECONDS
+from mirra.mirrors.twilio.context import MIRROR, Params, RequestContext, Store
+from mirra.mirrors.twilio.errors import (
+    TwilioError,
+    method_not_allowed,
+    not_found,
+    rate_limited,
+    render_error,
+    test_credentials_refused,
+)
+from mirra.mirrors.twilio.ratelimit import RateLimiter
 
 if TYPE_CHECKING:
     from mirra.sessions.registry import Session

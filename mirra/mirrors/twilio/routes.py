@@ -4,7 +4,15 @@ sends every request as api.twilio.com, routes them the same)."""
 from __future__ import annotations
 
 from mirra.mirrors.routing import Route, Router
-from mirra.mirrors.twilio import accounts, calls, lookups, messages, numbers, services, verify
+from mirra.mirrors.twilio import (
+    accounts,
+    calls,
+    lookups,
+    messages,
+    numbers,
+    services,
+    verify,
+)
 
 A = "/2010-04-01/Accounts/{AccountSid}"
 

@@ -32,7 +32,9 @@ def seed_names() -> list[str]:
 
 
 def load_seed(session: Session, name: str) -> None:
-    from mirra.mirrors.twilio.pipeline import handle  # the pipeline imports this package
+    from mirra.mirrors.twilio.pipeline import (
+        handle,  # the pipeline imports this package
+    )
 
     with session.store.unit_of_work() as uow:
         account = ensure_default_account(Store(session, uow))

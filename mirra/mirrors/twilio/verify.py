@@ -14,7 +14,7 @@ from typing import Any
 from mirra.mirrors.documents import Document
 from mirra.mirrors.twilio.context import RequestContext, Store
 from mirra.mirrors.twilio.errors import TwilioError, not_found
-from mirra.mirrors.twilio.formats import iso, is_phone_number
+from mirra.mirrors.twilio.formats import is_phone_number, iso
 from mirra.mirrors.twilio.paging import page_meta
 
 HOST = "verify.twilio.com"
