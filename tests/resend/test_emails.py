@@ -64,8 +64,8 @@ def test_validation_errors_are_resends_and_change_nothing(sdk: Any, resend_mirro
         ({"from": "not an address", "to": "delivered@resend.dev", "subject": "x", "html": "x"}, 422, "validation_error",
          "Invalid `from` field. The email address needs to follow the `email@example.com` or `Name <email@example.com>` format."),
         ({"from": SENDER, "to": "someone@gmail.com", "subject": "x", "html": "x"}, 403, "validation_error",
-         "You can only send testing emails to your own email address (owner@mirra.dev). To send emails to other "
-         "recipients, please verify a domain at resend.com/domains, and change the `from` address to an email using this domain."),
+         ("You can only send testing emails to your own email address (owner@mirra.dev). To send emails to other "
+          "recipients, please verify a domain at resend.com/domains, and change the `from` address to an email using this domain.")),
         ({"from": "me@unverified.dev", "to": "delivered@resend.dev", "subject": "x", "html": "x"}, 403, "validation_error",
          "The unverified.dev domain is not verified. Please, add and verify your domain on https://resend.com/domains"),
         ({"from": SENDER, "to": "delivered@resend.dev", "subject": "x", "html": "x", "attachments": [{"filename": "a.txt"}]},

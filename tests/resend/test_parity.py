@@ -83,6 +83,11 @@ def same_shape(recorded: Any, mirrored: Any) -> bool:
     return recorded == mirrored or "null" in (recorded, mirrored)
 
 
+def mapped(text: str, ids: dict[str, str]) -> str:
+    """`text` with the recording's ids replaced by the mirror's (unknown ids stay as recorded)."""
+    return _UUID.sub(lambda found: ids.get(found.group(0), found.group(0)), text)
+
+
 CASES = recorded_cases()
 
 
@@ -102,12 +107,10 @@ def test_recorded_exchanges_match(resend_mirror: ResendMirror, proxied: Any) -> 
             resend_mirror.settings(rateLimitPerSecond=1000)
             ids: dict[str, str] = {}
             for exchange in exchanges:
-                def mapped(text: str) -> str:
-                    return _UUID.sub(lambda m: ids.get(m.group(0), m.group(0)), text)
                 response = client.request(
-                    exchange.method, mapped(exchange.path),
+                    exchange.method, mapped(exchange.path, ids),
                     headers={**exchange.headers, "authorization": f"Bearer {API_KEY}"},
-                    content=mapped(exchange.body).encode() if exchange.body is not None else None,
+                    content=mapped(exchange.body, ids).encode() if exchange.body is not None else None,
                 )
                 body = response.json()
                 recorded_ids = _UUID.findall(json.dumps(exchange.response_body))

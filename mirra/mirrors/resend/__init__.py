@@ -11,7 +11,18 @@ from mirra import __version__
 from mirra.delivery import queue as delivery
 from mirra.mirrors.documents import Documents
 from mirra.mirrors.http import MirrorRequest, MirrorResponse
-from mirra.mirrors.resend import events, jobs, models, pipeline, routes, seeds, settings, simulations, views, webhooks
+from mirra.mirrors.resend import (
+    events,
+    jobs,
+    models,
+    pipeline,
+    routes,
+    seeds,
+    settings,
+    simulations,
+    views,
+    webhooks,
+)
 from mirra.mirrors.routing import Router
 
 if TYPE_CHECKING:

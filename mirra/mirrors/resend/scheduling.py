@@ -40,7 +40,7 @@ def _relative(value: str, now: float) -> float | None:
 
 def _iso(value: str) -> float:
     try:
-        moment = datetime.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        moment = datetime.datetime.fromisoformat(value.strip())
     except ValueError:
         raise ValidationError(_INVALID) from None
     if moment.tzinfo is None:

@@ -8,9 +8,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from mirra.errors import MirraError
+from mirra.mirrors.resend import views
 from mirra.mirrors.resend.backend import ResendBackend
 from mirra.mirrors.resend.backend.lifecycle import BOUNCE, click_details
-from mirra.mirrors.resend import views
 
 if TYPE_CHECKING:
     from mirra.sessions.registry import Session

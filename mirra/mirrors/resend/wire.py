@@ -6,7 +6,7 @@ import datetime
 import json
 from typing import Any
 
-from mirra.mirrors.resend.errors import MissingRequiredField, ValidationError
+from mirra.mirrors.resend.errors import ValidationError
 from mirra.sessions.ids import IdGenerator
 
 MAX_LIMIT = 100
@@ -89,13 +89,3 @@ def as_list(value: Any) -> list[str]:
         return list(value)
     raise ValidationError("Invalid type. Expected a string or an array of strings.")
 
-
-def text_field(body: dict[str, Any], name: str, *, required: bool = False) -> str | None:
-    value = body.get(name)
-    if value is None or (value == "" and required):
-        if required:
-            raise MissingRequiredField(name)
-        return None
-    if not isinstance(value, str):
-        raise ValidationError(f"The `{name}` field must be a string.")
-    return value

@@ -9,7 +9,11 @@ from sqlalchemy import select
 from mirra.mirrors.documents import Document
 from mirra.mirrors.resend import models
 from mirra.mirrors.resend.backend.base import BackendBase
-from mirra.mirrors.resend.errors import InvalidAccess, MissingRequiredField, ValidationError
+from mirra.mirrors.resend.errors import (
+    InvalidAccess,
+    MissingRequiredField,
+    ValidationError,
+)
 from mirra.mirrors.resend.wire import page
 
 PERMISSIONS = ("full_access", "sending_access")

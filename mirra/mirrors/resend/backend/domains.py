@@ -10,7 +10,11 @@ from typing import Any
 from mirra.mirrors.documents import Document
 from mirra.mirrors.resend import events
 from mirra.mirrors.resend.backend.base import BackendBase
-from mirra.mirrors.resend.errors import InvalidRegion, MissingRequiredField, ValidationError
+from mirra.mirrors.resend.errors import (
+    InvalidRegion,
+    MissingRequiredField,
+    ValidationError,
+)
 from mirra.mirrors.resend.wire import page
 
 REGIONS = ("us-east-1", "eu-west-1", "sa-east-1", "ap-northeast-1")
