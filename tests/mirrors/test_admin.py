@@ -137,7 +137,8 @@ def test_unknown_admin_route(session: dict[str, Any], path: str) -> None:
 
 def test_settings_rate_limit(session: dict[str, Any], stripe_client: stripe.StripeClient) -> None:
     assert direct(session, "GET", "settings").json()["settings"] == {
-        "rateLimitPerSecond": None, "webhookRetrySeconds": [10.0, 60.0, 300.0]
+        "rateLimitPerSecond": None, "webhookRetrySeconds": [10.0, 60.0, 300.0],
+        "subscriptionRetryDays": [3, 5, 7], "subscriptionFinalAction": "cancel",
     }
     for _ in range(30):  # no limit by default
         stripe_client.v1.customers.list()

@@ -13,9 +13,12 @@ from mirra.mirrors.routing import Router
 from mirra.mirrors.documents import Documents
 from mirra.delivery import queue as delivery
 from mirra.mirrors.stripe import events, models, pipeline, routes, seeds, simulations, webhooks
+from mirra.mirrors.stripe import jobs  # noqa: F401  (registers the billing jobs)
 from mirra.mirrors.stripe.backend import StripeBackend
 from mirra.mirrors.stripe.backend.base import API_VERSION
 from typing import TYPE_CHECKING, Any
+
+FINAL_ACTIONS = ("cancel", "mark_unpaid", "leave_past_due")
 
 if TYPE_CHECKING:
     from mirra.sessions.registry import Session
@@ -58,6 +61,15 @@ class StripeMirror:
         ):
             raise MirraError(400, "mirra.settings.invalid", "'webhookRetrySeconds' must be a list of positive numbers.",
                              "E.g. [10, 60, 300]: retry 10 s, then 60 s, then 300 s of session time after failures.")
+        days = changes.get("subscriptionRetryDays", [])
+        if not isinstance(days, list) or len(days) > 8 or not all(
+            isinstance(d, int | float) and not isinstance(d, bool) and d > 0 for d in days
+        ):
+            raise MirraError(400, "mirra.settings.invalid", "'subscriptionRetryDays' must be a list of up to 8 positive numbers.",
+                             "E.g. [3, 5, 7]: retry a failed renewal 3 days later, then 5, then 7 (Stripe's Smart Retries).")
+        if changes.get("subscriptionFinalAction", "cancel") not in FINAL_ACTIONS:
+            raise MirraError(400, "mirra.settings.invalid", "'subscriptionFinalAction' is not one of Stripe's choices.",
+                             f"When retries run out: {', '.join(FINAL_ACTIONS)}.")
 
     def seed_names(self) -> list[str]:
         return seeds.seed_names()

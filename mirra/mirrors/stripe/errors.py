@@ -10,6 +10,7 @@
       IdempotencyError               400 idempotency_error (same key, other parameters)
       PaymentIntentUnexpectedState   400 payment_intent_unexpected_state, with the intent
       InvalidRequest                 400 refusals during execution (kept for replay)
+      NoPaymentSource                400 resource_missing: a subscription with nothing to charge
       CardError                      402 card_error with decline_code, charge, payment_intent
       ApiError                       500 api_error
 """
@@ -229,3 +230,16 @@ class SetupIntentUnexpectedState(StripeError):
 
 class InvalidRequest(StripeError):
     """An execution-time refusal Stripe reports without a code (kept for idempotent replay)."""
+
+
+class NoPaymentSource(StripeError):
+    """A subscription that must charge now, for a customer with nothing to charge."""
+
+    code = "resource_missing"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This customer has no attached payment source or default payment method. Please consider adding a "
+            "default payment method. For more information, visit "
+            "https://stripe.com/docs/billing/subscriptions/payment-methods-setting#payment-method-priority."
+        )

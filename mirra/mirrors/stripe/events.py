@@ -70,6 +70,52 @@ def _refund_updated(before: Obj, after: Obj) -> list[str]:
     return ["refund.failed", "refund.updated"] if after["status"] == "failed" != before["status"] else ["refund.updated"]
 
 
+_INVOICE_STATUS = {
+    "open": ["invoice.finalized"],
+    "paid": ["invoice.paid", "invoice.payment_succeeded"],
+    "void": ["invoice.voided"],
+    "uncollectible": ["invoice.marked_uncollectible"],
+}
+
+
+def _invoice_updated(before: Obj, after: Obj) -> list[str]:
+    if before["status"] != after["status"] and after["status"] in _INVOICE_STATUS:
+        return _INVOICE_STATUS[after["status"]]
+    if after["attempt_count"] > before["attempt_count"]:
+        return ["invoice.payment_failed"]
+    return ["invoice.updated"]
+
+
+def _subscription_updated(before: Obj, after: Obj) -> list[str]:
+    if before["status"] == after["status"]:
+        return ["customer.subscription.updated"]
+    if after["status"] in ("canceled", "incomplete_expired"):
+        return ["customer.subscription.deleted"]
+    if after["status"] == "paused":
+        return ["customer.subscription.updated", "customer.subscription.paused"]
+    if before["status"] == "paused":
+        return ["customer.subscription.updated", "customer.subscription.resumed"]
+    return ["customer.subscription.updated"]
+
+
+def _checkout_session_updated(before: Obj, after: Obj) -> list[str]:
+    if before["status"] != after["status"] and after["status"] in ("complete", "expired"):
+        return ["checkout.session.completed" if after["status"] == "complete" else "checkout.session.expired"]
+    return []
+
+
+def _test_clock_updated(before: Obj, after: Obj) -> list[str]:
+    return [f"test_helpers.test_clock.{after['status']}"] if before["status"] != after["status"] else []
+
+
+def _created(event: str) -> Callable[[Obj], list[str]]:
+    return lambda _: [event]
+
+
+def _updated(event: str) -> Callable[[Obj, Obj], list[str]]:
+    return lambda _b, _a: [event]
+
+
 # The table: kind -> (events when created, events when updated, events when deleted).
 EVENTS: dict[str, tuple[Callable[[Obj], list[str]], Callable[[Obj, Obj], list[str]], list[str]]] = {
     "customer": (lambda _: ["customer.created"], lambda _b, _a: ["customer.updated"], ["customer.deleted"]),
@@ -79,6 +125,17 @@ EVENTS: dict[str, tuple[Callable[[Obj], list[str]], Callable[[Obj, Obj], list[st
     "payment_method": (lambda _: [], _payment_method_updated, []),
     "refund": (lambda _: ["refund.created"], _refund_updated, []),
     "dispute": (lambda _: ["charge.dispute.created", "charge.dispute.funds_withdrawn"], lambda _b, _a: ["charge.dispute.updated"], []),
+    "product": (_created("product.created"), _updated("product.updated"), ["product.deleted"]),
+    "price": (_created("price.created"), _updated("price.updated"), ["price.deleted"]),
+    "coupon": (_created("coupon.created"), _updated("coupon.updated"), ["coupon.deleted"]),
+    "promotion_code": (_created("promotion_code.created"), _updated("promotion_code.updated"), []),
+    "subscription": (_created("customer.subscription.created"), _subscription_updated, []),
+    "invoice": (_created("invoice.created"), _invoice_updated, ["invoice.deleted"]),
+    "invoiceitem": (_created("invoiceitem.created"), lambda _b, _a: [], ["invoiceitem.deleted"]),
+    "invoice_payment": (lambda _: [], lambda b, a: ["invoice_payment.paid"] if a["status"] == "paid" != b["status"] else [], []),
+    "checkout_session": (lambda _: [], _checkout_session_updated, []),
+    "billing_portal_session": (_created("billing_portal.session.created"), lambda _b, _a: [], []),
+    "test_clock": (_created("test_helpers.test_clock.created"), _test_clock_updated, ["test_helpers.test_clock.deleted"]),
 }
 
 EVENT_TYPES = (
@@ -89,6 +146,16 @@ EVENT_TYPES = (
     "payment_intent.succeeded", "payment_method.attached", "payment_method.detached",
     "payment_method.updated", "refund.created", "refund.failed", "refund.updated", "setup_intent.canceled",
     "setup_intent.created", "setup_intent.requires_action", "setup_intent.setup_failed", "setup_intent.succeeded",
+    "billing_portal.session.created", "checkout.session.completed", "checkout.session.expired", "coupon.created",
+    "coupon.deleted", "coupon.updated", "customer.subscription.created", "customer.subscription.deleted",
+    "customer.subscription.paused", "customer.subscription.resumed", "customer.subscription.trial_will_end",
+    "customer.subscription.updated", "invoice.created", "invoice.deleted", "invoice.finalized",
+    "invoice.marked_uncollectible", "invoice.overdue", "invoice.paid", "invoice.payment_failed",
+    "invoice.payment_succeeded", "invoice.sent", "invoice.upcoming", "invoice.updated", "invoice.voided",
+    "invoice_payment.paid", "invoiceitem.created", "invoiceitem.deleted", "price.created", "price.deleted",
+    "price.updated", "product.created", "product.deleted", "product.updated", "promotion_code.created",
+    "promotion_code.updated", "test_helpers.test_clock.advancing", "test_helpers.test_clock.created",
+    "test_helpers.test_clock.deleted", "test_helpers.test_clock.ready",
 )
 
 

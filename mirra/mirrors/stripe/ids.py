@@ -15,9 +15,24 @@ PREFIXES: dict[str, tuple[str, int]] = {
     "refund": ("re_", 24),
     "dispute": ("dp_", 24),
     "balance_transaction": ("txn_", 24),
+    "product": ("prod_", 14),
+    "price": ("price_", 24),
+    "promotion_code": ("promo_", 24),
+    "discount": ("di_", 24),
+    "subscription": ("sub_", 24),
+    "subscription_item": ("si_", 14),
+    "invoice": ("in_", 24),
+    "invoiceitem": ("ii_", 24),
+    "line_item": ("il_", 24),
+    "invoice_payment": ("inpay_", 24),
+    "test_clock": ("clock_", 24),
+    "checkout_session": ("cs_test_", 58),
+    "checkout_line_item": ("li_", 24),
+    "billing_portal_session": ("bps_", 24),
+    "billing_timer": ("tmr_", 24),
 }
 
-KIND_BY_PREFIX = {prefix: kind for kind, (prefix, _) in PREFIXES.items()}
+KIND_BY_PREFIX = {prefix: kind for kind, (prefix, _) in PREFIXES.items()} | {"cs_": "checkout_session"}
 
 # The noun Stripe uses in "No such <noun>: 'id'".
 NOUNS: dict[str, str] = {
@@ -33,6 +48,16 @@ NOUNS: dict[str, str] = {
     "balance_transaction": "balance_transaction",
     "source": "source",
     "test_clock": "test_clock",
+    "product": "product",
+    "price": "price",
+    "coupon": "coupon",
+    "promotion_code": "promotion_code",
+    "subscription": "subscription",
+    "subscription_item": "subscription_item",
+    "invoice": "invoice",
+    "invoiceitem": "invoiceitem",
+    "invoice_payment": "invoice_payment",
+    "checkout_session": "checkout.session",
 }
 
 

@@ -68,8 +68,11 @@ Node = Scalar | Enum | Array | Map | Object | AnyOf
 
 @functools.cache
 def schema_for(name: str) -> Object:
-    """The compiled schema of `stripe.params.<name>`, without the SDK's request options."""
-    cls = getattr(stripe.params, name)
+    """The compiled schema of `stripe.params.<name>` (dotted for namespaces: `checkout.SessionCreateParams`),
+    without the SDK's request options."""
+    cls: Any = stripe.params
+    for part in name.split("."):
+        cls = getattr(cls, part)
     return _object(cls, exclude=_REQUEST_OPTIONS)
 
 

@@ -23,6 +23,7 @@ from mirra.mirrors.routing import Match
 from mirra.mirrors.stripe import forms, params, routes, webhooks
 from mirra.mirrors.stripe.backend import StripeBackend
 from mirra.mirrors.stripe.backend.base import API_VERSION
+from mirra.mirrors.stripe.backend.invoice_payments import DUNNING_DEFAULTS
 from mirra.mirrors.stripe.context import RequestContext
 from mirra.mirrors.stripe.ratelimit import RateLimiter
 from mirra.mirrors.stripe.errors import (
@@ -46,6 +47,7 @@ IDEMPOTENCY_SCOPE = "stripe"
 DEFAULT_SETTINGS: dict[str, Any] = {
     "rateLimitPerSecond": None,  # Stripe's test mode allows 25; None: no limit
     "webhookRetrySeconds": list(webhooks.DEFAULT_RETRY_SECONDS),  # session time before each retry
+    **DUNNING_DEFAULTS,  # failed subscription payments: retry days and the final action
 }
 LIMITER = RateLimiter()
 IDEMPOTENCY_RETENTION_SECONDS = 24 * 3600

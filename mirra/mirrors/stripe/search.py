@@ -32,7 +32,14 @@ FIELDS: dict[str, frozenset[str]] = {
     "payment_intents": frozenset({"amount", "created", "currency", "customer", "status"}),
     "charges": frozenset({"amount", "created", "currency", "customer", "disputed", "payment_method_details.card.last4",
                           "refunded", "status", "billing_details.address.postal_code"}),
+    "products": frozenset({"active", "created", "description", "name", "shippable", "url"}),
+    "prices": frozenset({"active", "created", "currency", "lookup_key", "product", "type"}),
+    "subscriptions": frozenset({"created", "status"}),
+    "invoices": frozenset({"created", "currency", "customer", "number", "receipt_number", "status", "subscription", "total"}),
 }
+
+# (resource, query field) -> where the object keeps it, when that differs
+PATHS: dict[tuple[str, str], str] = {("invoices", "subscription"): "parent.subscription_details.subscription"}
 
 
 @dataclass(frozen=True)
@@ -87,7 +94,7 @@ def _clause(resource: str, text: str) -> Clause:
             raise InvalidRequest(f"Invalid search query: `{raw}` must be quoted.", param="query") from None
     if found["op"] == "~" and (not isinstance(value, str) or len(value) < 3):
         raise InvalidRequest("Substring search (~) needs a quoted value of at least 3 characters.", param="query")
-    return Clause(field, key, found["op"], value, bool(found["negate"]))
+    return Clause(PATHS.get((resource, field), field), key, found["op"], value, bool(found["negate"]))
 
 
 def _holds(obj: dict[str, Any], clause: Clause) -> bool:

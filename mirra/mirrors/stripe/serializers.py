@@ -26,6 +26,15 @@ EXPANDABLE: dict[str, frozenset[str]] = {
     "refund": frozenset({"charge", "payment_intent", "balance_transaction"}),
     "balance_transaction": frozenset({"source"}),
     "dispute": frozenset({"charge", "payment_intent"}),
+    "product": frozenset({"default_price"}),
+    "price": frozenset({"product"}),
+    "promotion_code": frozenset({"customer"}),
+    "subscription": frozenset({"customer", "default_payment_method", "latest_invoice", "test_clock"}),
+    "subscription_item": frozenset(),
+    "invoice": frozenset({"customer", "default_payment_method", "test_clock"}),
+    "invoiceitem": frozenset({"customer", "invoice", "test_clock"}),
+    "invoice_payment": frozenset({"invoice", "payment.payment_intent"}),
+    "checkout.session": frozenset({"customer", "invoice", "payment_intent", "setup_intent", "subscription"}),
 }
 
 Loader = Callable[[str], Document | None]

@@ -4,13 +4,13 @@ Inspect state through `documents` (every object as Stripe's JSON). One mixin per
 each module small; they share `BackendBase`.
 """
 
+from mirra.mirrors.stripe.backend.checkout import Checkout
 from mirra.mirrors.stripe.backend.customers import Customers
-from mirra.mirrors.stripe.backend.payment_intents import PaymentIntents
 from mirra.mirrors.stripe.backend.setup_intents import SetupIntents
 from mirra.mirrors.stripe.backend.webhooks import WebhookEndpoints
 
 
-class StripeBackend(Customers, WebhookEndpoints, PaymentIntents, SetupIntents):
+class StripeBackend(Customers, WebhookEndpoints, Checkout, SetupIntents):
     pass
 
 

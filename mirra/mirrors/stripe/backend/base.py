@@ -36,6 +36,7 @@ class BackendBase:
         self.documents = Documents(uow, models.objects, "stripe", models.BOOKKEEPING)
         self.request_id = request_id  # recorded in the events this request causes
         self.idempotency_key = idempotency_key
+        self.frozen_at: int | None = None  # a test clock's time (or a timer's), when acting on its objects
 
     def insert(self, kind: str, obj: Document, *, parent: str | None = None, lookup: str | None = None) -> Document:
         """Store a new object and announce it (events, webhooks)."""
@@ -128,7 +129,8 @@ class BackendBase:
         return str(secret["secret"])
 
     def now(self) -> int:
-        return self.session.clock.timestamp()
+        """The session clock, unless this work happens on a test clock's (or a due timer's) time."""
+        return self.frozen_at if self.frozen_at is not None else self.session.clock.timestamp()
 
     def new_id(self, kind: str) -> str:
         prefix, length = ids.PREFIXES[kind]

@@ -16,6 +16,8 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 class Customers(BackendBase):
     def create_customer(self, params: dict[str, Any]) -> Document:
         self._check_customer_params(params)
+        if params.get("test_clock"):  # a clock's customer lives on the clock's time from the start
+            self.frozen_at = self.require("test_clock", params["test_clock"], param="test_clock")["frozen_time"]
         customer = {
             "id": self.new_id("customer"),
             "object": "customer",
@@ -46,7 +48,7 @@ class Customers(BackendBase):
             "preferred_locales": [],
             "shipping": None,
             "tax_exempt": "none",
-            "test_clock": None,
+            "test_clock": params.get("test_clock"),
         }
         _apply_customer_params(customer, params)
         return self.insert("customer", customer, lookup=customer["email"])
