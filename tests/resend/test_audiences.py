@@ -121,3 +121,14 @@ def test_api_keys_permissions_and_revocation(sdk: Any, resend_mirror: ResendMirr
     with pytest.raises(resend.exceptions.ResendError) as raised:
         sdk.Emails.send({"from": "onboarding@resend.dev", "to": "delivered@resend.dev", "subject": "x", "text": "x"})
     assert (raised.value.code, raised.value.message) == (401, "API key is invalid")
+
+
+def test_domain_restricted_sending_key(sdk: Any, resend_mirror: ResendMirror, monkeypatch: pytest.MonkeyPatch) -> None:
+    news = verified_domain(sdk, resend_mirror, "news.acme.dev")
+    verified_domain(sdk, resend_mirror, "billing.acme.dev")
+    key = sdk.ApiKeys.create({"name": "news only", "permission": "sending_access", "domain_id": news["id"]})
+    monkeypatch.setattr(sdk, "api_key", key["token"])
+    sdk.Emails.send({"from": "hi@news.acme.dev", "to": "delivered@resend.dev", "subject": "x", "text": "x"})
+    with pytest.raises(resend.exceptions.ResendError) as raised:
+        sdk.Emails.send({"from": "hi@billing.acme.dev", "to": "delivered@resend.dev", "subject": "x", "text": "x"})
+    assert (raised.value.code, raised.value.error_type) == (403, "validation_error")

@@ -145,6 +145,10 @@ def test_idempotent_retry(sdk: Any, resend_mirror: ResendMirror) -> None:
     with pytest.raises(resend.exceptions.ResendError) as raised:
         sdk.Emails.send(params, options={"idempotency_key": "k" * 257})
     assert (raised.value.code, raised.value.error_type) == (400, "invalid_idempotency_key")
+    batch = [params, {**params, "to": "bounced@resend.dev"}]
+    sent = sdk.Batch.send(batch, options={"idempotency_key": "batch/1"})
+    assert sdk.Batch.send(batch, options={"idempotency_key": "batch/1"})["data"] == sent["data"]
+    assert len(resend_mirror.state()["emails"]) == 3
     resend_mirror.advance(24 * 3600 + 1)
     assert sdk.Emails.send(params, options={"idempotency_key": "welcome-user/1"})["id"] != first["id"]
 

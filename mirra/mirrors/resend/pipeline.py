@@ -113,7 +113,8 @@ def execute(session: Session, request: MirrorRequest, match: Match, token: str, 
 
 
 def authorize(backend: ResendBackend, token: str, request: MirrorRequest, match: Match, settings: dict[str, Any]) -> None:
-    """Any `re_` key works; keys made through /api-keys keep their permission until deleted."""
+    """Any `re_` key works; keys made through /api-keys keep their permission (and a sending key
+    its one domain) until deleted."""
     if not token.startswith("re_") or len(token) <= len("re_") or backend.token_was_revoked(token):
         raise InvalidApiKey(settings["invalidApiKeyStatus"])
     key = backend.key_for_token(token)
@@ -121,6 +122,9 @@ def authorize(backend: ResendBackend, token: str, request: MirrorRequest, match:
         return
     if key["permission"] == "sending_access" and (request.method, match.route.template) not in routes.SENDING_ROUTES:
         raise RestrictedApiKey()
+    if key["domain_id"] is not None:
+        domain = backend.get("domain", key["domain_id"])
+        backend.sending_domain = domain["name"] if domain is not None else ""
     backend.touch_api_key(key)
 
 

@@ -27,6 +27,7 @@ class BackendBase:
         self.uow = uow
         self.settings = resend_settings(session)
         self.documents = Documents(uow, models.objects, MIRROR)
+        self.sending_domain: str | None = None  # set when the request's key may send from one domain only
 
     def now(self) -> float:
         return self.session.clock.now()

@@ -137,6 +137,10 @@ class Emails(BackendBase):
 
     def check_sender(self, sender: str, recipients: list[str]) -> None:
         domain = addresses.domain_of(sender)
+        if self.sending_domain is not None and domain != self.sending_domain:
+            raise ValidationError(
+                f"This API key is restricted to send emails from the {self.sending_domain} domain only.", status=403
+            )
         if domain == addresses.TEST_DOMAIN:
             owner = self.settings["accountEmail"]
             for recipient in recipients:
