@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from mirra.cli import ca, env, events, exec, inspect, listen, run, server, sessions
+from mirra.cli import ca, env, events, exec, inspect, listen, mcp, run, server, sessions
 from mirra.cli.client import CliError
 
 app = typer.Typer(
@@ -29,6 +29,7 @@ app.command("exec", context_settings={"allow_interspersed_args": False})(exec.ex
 app.command("run")(run.run)
 app.command("state")(inspect.state)
 app.command("simulate")(inspect.simulate)
+app.command("mcp")(mcp.mcp)
 app.add_typer(sessions.app, name="sessions")
 app.add_typer(ca.app, name="ca")
 
