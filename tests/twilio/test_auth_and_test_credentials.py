@@ -140,3 +140,26 @@ def test_rate_limit_is_twilios_429(client: Client, mirror: Mirror) -> None:
     assert mirror.post("settings", {"rateLimitPerSecond": 0}).status_code == 400
     assert mirror.post("settings", {"rateLimitPerSecond": None}).status_code == 200
     client.api.v2010.account.fetch()
+
+
+def test_twilios_headers_404_405_and_204(
+    twilio_session: dict[str, Any], mirra: MirraProcess, account: dict[str, Any], client: Client, number: str, mirror: Mirror
+) -> None:
+    auth = (account["accountSid"], account["authToken"])
+    base = f"https://api.twilio.com/2010-04-01/Accounts/{account['accountSid']}"
+    created = raw(twilio_session, mirra, "POST", f"{base}/Messages.json", auth=auth,
+                  data={"To": "+14155550100", "From": number, "Body": "raw"})
+    assert created.status_code == 201
+    assert created.headers["Content-Type"] == "application/json" and created.headers["X-API-Domain"] == "api.twilio.com"
+    assert created.headers["Twilio-Request-Id"].startswith("RQ") and created.headers["Twilio-Concurrent-Requests"] == "1"
+    missing = raw(twilio_session, mirra, "GET", f"{base}/Messages/SM{'0' * 32}.json", auth=auth)
+    assert missing.json() == {
+        "code": 20404, "message": f"The requested resource /2010-04-01/Accounts/{account['accountSid']}/Messages/SM{'0' * 32}.json was not found",
+        "more_info": "https://www.twilio.com/docs/errors/20404", "status": 404,
+    }
+    assert raw(twilio_session, mirra, "PUT", f"{base}/Messages.json", auth=auth).json()["code"] == 20004
+    assert raw(twilio_session, mirra, "GET", "https://api.twilio.com/2010-04-01/Accounts//Messages.json", auth=auth).status_code == 404
+    mirror.advance(10)
+    deleted = raw(twilio_session, mirra, "DELETE", f"{base}/Messages/{created.json()['sid']}.json", auth=auth)
+    assert (deleted.status_code, deleted.content) == (204, b"")
+    assert "Content-Type" not in deleted.headers and deleted.headers["Twilio-Request-Id"].startswith("RQ")

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from xml.sax.saxutils import escape
 
+import httpx
 import pytest
 from twilio.base.exceptions import TwilioRestException
 from twilio.request_validator import RequestValidator
@@ -108,3 +109,17 @@ def test_messaging_service_pool_and_scheduled_messages(client: Client, number: s
                                   schedule_type="fixed", send_at=send_at)
     mirror.advance(3700)
     assert client.messages(kept.sid).fetch().status == "delivered"
+
+
+def test_seed_metadata_and_reset(new_session: Any, trusts_mirra: None) -> None:
+    session = new_session(mirrors=["twilio"], seeds={"twilio": "starter"})
+    mirror = Mirror(session)
+    state = mirror.state()
+    assert [n["phone_number"] for n in state["objects"]["incoming_phone_number"]] == ["+15017122661"]
+    assert [s["friendly_name"] for s in state["objects"]["verify_service"]] == ["mirra"]
+    assert state["account"]["accountSid"].startswith("AC") and "auth_token" not in state["objects"]["account"][0]
+    metadata = httpx.get(f"{mirror.admin}/metadata", trust_env=False).json()
+    assert metadata["hosts"] == ["api.twilio.com", "verify.twilio.com", "lookups.twilio.com", "messaging.twilio.com"]
+    assert "message.inbound" in metadata["simulations"] and metadata["seeds"] == ["starter"]
+    assert mirror.post("state/reset", {}).status_code == 200
+    assert [n["phone_number"] for n in mirror.state()["objects"]["incoming_phone_number"]] == ["+15017122661"]

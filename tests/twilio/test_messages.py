@@ -3,6 +3,7 @@ list with paging, redact, cancel, delete, media."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -65,7 +66,7 @@ def test_long_and_unicode_bodies_count_segments(client: Client, number: str, mir
     assert client.messages(unicode.sid).fetch().price == "-0.01580"
 
 
-def test_list_pages_through_next_page_uri(client: Client, number: str) -> None:
+def test_list_pages_through_next_page_uri(client: Client, number: str, mirror: Mirror) -> None:
     sids = [client.messages.create(to="+14155550103", from_=number, body=f"n{i}").sid for i in range(5)]
     client.messages.create(to="+14155550199", from_=number, body="other")
     page = client.messages.page(to="+14155550103", page_size=2)
@@ -76,6 +77,11 @@ def test_list_pages_through_next_page_uri(client: Client, number: str) -> None:
     assert [m.sid for m in client.messages.list(to="+14155550103", page_size=2)] == sids[::-1]
     assert len(client.messages.list(limit=3)) == 3
     assert len(client.messages.list()) == 6
+    assert client.messages.list(date_sent_after=datetime.now(UTC) - timedelta(days=1)) == []  # none sent yet
+    mirror.advance(10)
+    today = client.messages.list(date_sent_after=datetime.now(UTC) - timedelta(days=1), date_sent_before=datetime.now(UTC) + timedelta(days=1))
+    assert len(today) == 6
+    assert client.messages.list(date_sent_before=datetime.now(UTC) - timedelta(days=1)) == []
 
 
 def test_redact_only_after_delivery(client: Client, number: str, mirror: Mirror) -> None:

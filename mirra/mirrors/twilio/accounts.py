@@ -1,8 +1,8 @@
 """Accounts (the session's default one and its subaccounts) and their API keys.
 
 Every session gets a default account on first use: a full account with an auth token and a pair
-of test credentials (their own AC SID and token), shown by the mirror's state so a test or
-`mirra env` can hand them to the app.
+of test credentials (their own AC SID and token), derived from the session id, shown by the
+mirror's state and printed by `mirra env`.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import Any
 
 from mirra.mirrors.documents import Document
 from mirra.mirrors.twilio.context import RequestContext, Store
+from mirra.mirrors.twilio.credentials import DefaultCredentials, default_credentials
 from mirra.mirrors.twilio.errors import TwilioError
 from mirra.mirrors.twilio.formats import API_VERSION, rfc2822
 from mirra.mirrors.twilio.paging import page_2010
@@ -33,18 +34,20 @@ _SUBRESOURCE_PATHS = {
 
 
 def ensure_default_account(store: Store) -> Document:
-    """The session's first account, made on first use."""
+    """The session's first account, made on first use with the session's derived credentials."""
     for doc in store.docs.of_kind("account"):
         if doc["owner"] is None:
             return doc
-    return create_account(store, "My first Twilio account", None)
+    return create_account(store, "My first Twilio account", None, default_credentials(store.session.id))
 
 
-def create_account(store: Store, friendly_name: str, owner: str | None) -> Document:
-    sid = store.sid("AC")
+def create_account(store: Store, friendly_name: str, owner: str | None, given: DefaultCredentials | None = None) -> Document:
+    """An account with its auth token and test credentials (random unless `given`)."""
+    random = store.session.ids
+    sid, token, test_sid, test_token = given or (store.sid("AC"), random.hex_upper(32).lower(), store.sid("AC"), random.hex_upper(32).lower())
     now = store.now()
     resource = {
-        "auth_token": store.session.ids.hex_upper(32).lower(),
+        "auth_token": token,
         "date_created": rfc2822(now),
         "date_updated": rfc2822(now),
         "friendly_name": friendly_name,
@@ -62,8 +65,8 @@ def create_account(store: Store, friendly_name: str, owner: str | None) -> Docum
         "created": int(now),
         "account": sid,
         "owner": owner,
-        "test_account_sid": store.sid("AC"),
-        "test_auth_token": store.session.ids.hex_upper(32).lower(),
+        "test_account_sid": test_sid,
+        "test_auth_token": test_token,
         "resource": resource,
     }
     return store.insert("account", doc)

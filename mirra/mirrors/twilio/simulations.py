@@ -27,6 +27,8 @@ def _string(params: dict[str, Any], name: str, event: str, default: str | None =
 
 def _integer(params: dict[str, Any], name: str, default: int) -> int:
     value = params.get(name, default)
+    if isinstance(value, str) and value.isdigit():  # `mirra simulate -p talkSeconds=30` sends strings
+        value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise MirraError(400, "mirra.simulate.invalid_parameter", f"'{name}' must be an integer.", f'Send e.g. {{"{name}": {default}}}.')
     return value
