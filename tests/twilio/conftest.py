@@ -14,10 +14,10 @@ from urllib.parse import parse_qsl
 
 import httpx
 import pytest
-from mirra.testing.server import MirraProcess
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
+from mirra.testing.server import MirraProcess
 from tests.conftest import SessionFactory
 
 

@@ -10,10 +10,10 @@ from typing import Any
 
 import httpx
 import pytest
-from mirra.testing.server import MirraProcess
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.rest import Client
 
+from mirra.testing.server import MirraProcess
 from tests.twilio.conftest import ClientFactory, Mirror, Receiver
 
 
