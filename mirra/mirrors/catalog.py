@@ -45,6 +45,8 @@ class MirrorCatalog:
 
 
 def default_catalog() -> MirrorCatalog:
+    from mirra.mirrors.resend import mirror as resend
     from mirra.mirrors.stripe import mirror as stripe
+    from mirra.mirrors.twilio import mirror as twilio
 
-    return MirrorCatalog([stripe])
+    return MirrorCatalog([stripe, resend, twilio])

@@ -52,7 +52,7 @@ def test_unknown_mirror_and_bad_bodies(mirra: MirraProcess) -> None:
     assert unknown.json()["error"] == {
         "code": "mirra.session.mirror_not_in_catalog",
         "message": "Unknown mirror 'github'. Not in the current catalog.",
-        "hint": "Supported mirrors: stripe.",
+        "hint": "Supported mirrors: stripe, resend, twilio.",
     }
     assert not_json.status_code == wrong_type.status_code == no_name.status_code == 400
     assert no_name.json()["error"]["code"] == "mirra.session.name_required"
