@@ -130,3 +130,21 @@ def test_create_errors_change_nothing(client: Client, number: str, mirror: Mirro
             client.messages.create(**params)
         assert (error.value.status, error.value.code, error.value.msg) == (400, code, f"Unable to create record: {message}")
     assert "message" not in mirror.state()["objects"]
+
+
+def test_undelivered_and_failed_messages_carry_their_error_code(
+    client: Client, number: str, account: dict[str, Any], mirror: Mirror, receiver: Receiver
+) -> None:
+    lost = client.messages.create(to="+14155550107", from_=number, body="lost", status_callback=f"{receiver.url}/s")
+    mirror.simulate("message.undelivered", sid=lost.sid, errorCode=30005)
+    failed = client.messages.create(to="+14155550108", from_=number, body="failed", status_callback=f"{receiver.url}/s")
+    mirror.simulate("message.failed", sid=failed.sid)
+    mirror.advance(10)
+    received = receiver.wait(3)
+    statuses = {(dict(p)["MessageSid"], dict(p)["MessageStatus"]): dict(p).get("ErrorCode") for _, p, _ in received}
+    assert statuses == {(lost.sid, "sent"): None, (lost.sid, "undelivered"): "30005", (failed.sid, "failed"): "30008"}
+    lost_now = client.messages(lost.sid).fetch()
+    assert (lost_now.status, lost_now.error_code, lost_now.error_message) == ("undelivered", 30005, "Unknown destination handset")
+    failed_now = client.messages(failed.sid).fetch()
+    assert (failed_now.status, failed_now.error_code, failed_now.price) == ("failed", 30008, None)
+    assert mirror.post("simulate", {"event": "message.failed", "sid": failed.sid}).status_code == 400  # already final

@@ -80,6 +80,10 @@ def create_message(ctx: RequestContext) -> tuple[int, Any]:
         raise TwilioError(21617, "The concatenated message body exceeds the 1600 character limit.")
     if len(media) > 10:
         raise TwilioError(21623, "The number of media URLs exceeds the limit of 10.")
+    if any(not _valid_url(url) for url in media):
+        raise TwilioError(21620, "Invalid media URL(s)")
+    if sender and to == sender:
+        raise TwilioError(21266, f"'To' and 'From' number cannot be the same: {to}")
     callback = p.get("StatusCallback")
     if callback and not _valid_url(callback):
         raise TwilioError(21609, f"The StatusCallback URL {callback} is not a valid URL.")
@@ -389,7 +393,7 @@ def advance(store: Store, sid: str) -> None:
     elif current in STEPS:
         outcome = doc["outcome"]
         _, following = STEPS[current]
-        if current == "queued" and outcome["status"] == "failed":
+        if current in ("queued", "sending") and outcome["status"] == "failed":
             transition(store, doc, "failed", outcome["error_code"])
             return
         if current == "accepted" and _pool_sender(store, doc["resource"]["messaging_service_sid"]) is None and doc["resource"]["from"] is None:
