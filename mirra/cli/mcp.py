@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 DEFAULT_HTTP_PORT = 8212  # next to the proxy's 8210 and the control API's 8211
@@ -22,6 +24,7 @@ def mcp(
 
     server = build_server()
     if http:
+        print(f"mirra MCP server: http://{host}:{port}/mcp (streamable HTTP). Stop with Ctrl-C.", file=sys.stderr, flush=True)
         server.run("streamable-http", host=host, port=port)
     else:
         server.run()
