@@ -5,15 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from mirra.mirrors.documents import Document
-from mirra.mirrors.stripe import models
+from mirra.mirrors.stripe import models, periods
 from mirra.mirrors.stripe.backend.base import BackendBase, merge_metadata
 from mirra.mirrors.stripe.errors import (
     InvalidRequest,
     ParameterMissing,
     ResourceMissing,
 )
-
-MONTH = 30 * 86400
 
 
 class Coupons(BackendBase):
@@ -145,11 +143,18 @@ class Coupons(BackendBase):
         discount = self.documents.get("discount", discount_id)
         return discount is not None and (discount["end"] is None or at < discount["end"])
 
+    def use_discounts(self, discount_ids: list[str]) -> None:
+        """A finalized invoice used its discounts: a `once` coupon's discount ends there."""
+        for discount_id in discount_ids:
+            discount = self.documents.get("discount", discount_id)
+            coupon = self.documents.get("coupon", discount["source"]["coupon"], include_deleted=True) if discount else None
+            if discount and coupon and coupon["duration"] == "once" and discount["end"] is None:
+                self.documents.replace("discount", {**discount, "end": self.now()}, discount)
+
     def _new_discount(self, coupon: Document, promotion: Document | None, customer: str,
                       subscription: str | None, invoice: str | None) -> Document:
         start = self.now()
-        months = coupon["duration_in_months"] or 0
-        end = start + months * MONTH if coupon["duration"] == "repeating" else None
+        end = periods.shift(start, "month", coupon["duration_in_months"]) if coupon["duration"] == "repeating" else None
         discount = {
             "id": self.new_id("discount"),
             "object": "discount",

@@ -384,7 +384,9 @@ class Invoices(Timers, Coupons, Products):
         elif finalized["total"] < 0:
             self.adjust_balance(invoice["customer"], finalized["total"])
         finalized["ending_balance"] = min(0, finalized["total"])
-        return self._totalled(finalized, finalized["lines"]["data"])
+        totalled = self._totalled(finalized, finalized["lines"]["data"])
+        self.use_discounts([entry["discount"] for entry in totalled["total_discount_amounts"] if entry["amount"] > 0])
+        return totalled
 
     def adjust_balance(self, customer_id: str, change: int) -> None:
         customer = self.require("customer", customer_id)

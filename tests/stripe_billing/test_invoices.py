@@ -1,0 +1,101 @@
+"""Invoices by hand: draft -> open -> paid | void | uncollectible, send_invoice, declines, discounts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import stripe
+
+from tests.stripe_billing.conftest import DAY, Control, Receiver, customer_with_card
+
+
+def _draft(client: stripe.StripeClient, customer: Any, amount: int = 1500, **params: Any) -> Any:
+    client.v1.invoice_items.create({"customer": customer.id, "amount": amount, "currency": "usd", "description": "Setup"})
+    return client.v1.invoices.create({"customer": customer.id, "pending_invoice_items_behavior": "include", **params})
+
+
+def test_draft_finalize_pay(stripe_client: stripe.StripeClient, hooks: Receiver) -> None:
+    customer = customer_with_card(stripe_client)
+    draft = _draft(stripe_client, customer)
+    assert (draft.status, draft.amount_due, draft.auto_advance, draft.number) == ("draft", 1500, False, None)
+    assert [line.description for line in stripe_client.v1.invoices.line_items.list(draft.id).data] == ["Setup"]
+    opened = stripe_client.v1.invoices.finalize_invoice(draft.id)
+    assert opened.status == "open" and opened.number.startswith(customer.invoice_prefix)
+    assert opened.status_transitions.finalized_at is not None and opened.hosted_invoice_url
+    paid = stripe_client.v1.invoices.pay(draft.id)
+    assert (paid.status, paid.amount_paid, paid.amount_remaining, paid.attempt_count) == ("paid", 1500, 0, 1)
+    payment = stripe_client.v1.invoice_payments.list({"invoice": draft.id}).data[0]
+    assert payment.status == "paid" and payment.amount_paid == 1500
+    intent = stripe_client.v1.payment_intents.retrieve(payment.payment.payment_intent)
+    assert (intent.status, intent.amount, intent.customer) == ("succeeded", 1500, customer.id)
+    hooks.wait_for("invoice_payment.paid")
+    invoice_events = [t for t in hooks.types() if t.startswith("invoice")]
+    assert invoice_events == ["invoiceitem.created", "invoice.created", "invoice.finalized", "invoice.paid",
+                              "invoice.payment_succeeded", "invoice_payment.paid"]
+    with pytest.raises(stripe.InvalidRequestError, match="Invoice is already paid"):
+        stripe_client.v1.invoices.pay(draft.id)
+
+
+def test_void_and_uncollectible(stripe_client: stripe.StripeClient, hooks: Receiver) -> None:
+    customer = customer_with_card(stripe_client)
+    voided = stripe_client.v1.invoices.void_invoice(stripe_client.v1.invoices.finalize_invoice(_draft(stripe_client, customer).id).id)
+    assert voided.status == "void" and voided.status_transitions.voided_at is not None
+    with pytest.raises(stripe.InvalidRequestError):
+        stripe_client.v1.invoices.pay(voided.id)
+    assert stripe_client.v1.invoices.retrieve(voided.id).status == "void"
+
+    second = stripe_client.v1.invoices.finalize_invoice(_draft(stripe_client, customer, 700).id)
+    written_off = stripe_client.v1.invoices.mark_uncollectible(second.id)
+    assert written_off.status == "uncollectible"
+    assert stripe_client.v1.invoices.pay(second.id).status == "paid"  # uncollectible can still be paid
+    hooks.wait_for("invoice.paid")
+    assert [t for t in hooks.types() if t in ("invoice.voided", "invoice.marked_uncollectible", "invoice.paid")] == [
+        "invoice.voided", "invoice.marked_uncollectible", "invoice.paid"]
+
+
+def test_declined_payment_is_recorded_and_returned_as_a_card_error(stripe_client: stripe.StripeClient) -> None:
+    customer = customer_with_card(stripe_client, "pm_card_chargeCustomerFail")
+    draft = _draft(stripe_client, customer)
+    with pytest.raises(stripe.CardError) as declined:
+        stripe_client.v1.invoices.pay(draft.id)
+    assert declined.value.code == "card_declined"
+    invoice = stripe_client.v1.invoices.retrieve(draft.id)
+    assert (invoice.status, invoice.attempt_count, invoice.attempted) == ("open", 1, True)
+
+
+def test_send_invoice_goes_overdue(stripe_client: stripe.StripeClient, hooks: Receiver, control: Control) -> None:
+    customer = stripe_client.v1.customers.create({"email": "ap@example.com"})
+    draft = _draft(stripe_client, customer, collection_method="send_invoice", days_until_due=30)
+    sent = stripe_client.v1.invoices.send_invoice(draft.id)
+    assert sent.status == "open" and sent.due_date == sent.status_transitions.finalized_at + 30 * DAY
+    control.advance(30 * DAY + 1)
+    overdue = hooks.wait_for("invoice.overdue")[0]
+    assert overdue.data.object.id == draft.id
+    assert hooks.types().index("invoice.sent") < hooks.types().index("invoice.overdue")
+
+
+def test_coupon_and_promotion_code_discount_invoices(
+    stripe_client: stripe.StripeClient, control: Control, monthly_price: Any
+) -> None:
+    once = stripe_client.v1.coupons.create({"amount_off": 500, "currency": "usd", "duration": "once", "name": "Welcome"})
+    code = stripe_client.v1.promotion_codes.create({"promotion": {"type": "coupon", "coupon": once.id}, "code": "WELCOME5"})
+    customer = customer_with_card(stripe_client)
+    subscription = stripe_client.v1.subscriptions.create({
+        "customer": customer.id, "items": [{"price": monthly_price.id}], "discounts": [{"promotion_code": code.id}],
+    })
+    first = stripe_client.v1.invoices.retrieve(subscription.latest_invoice)
+    assert (first.subtotal, first.total, first.amount_paid) == (2000, 1500, 1500)
+    assert first.total_discount_amounts[0].amount == 500
+    assert stripe_client.v1.promotion_codes.retrieve(code.id).times_redeemed == 1
+    assert stripe_client.v1.coupons.retrieve(once.id).times_redeemed == 1
+    control.advance(32 * DAY)
+    renewal = stripe_client.v1.invoices.retrieve(stripe_client.v1.subscriptions.retrieve(subscription.id).latest_invoice)
+    assert renewal.amount_paid == 2000  # a `once` coupon is used up
+
+    forever = stripe_client.v1.coupons.create({"percent_off": 25, "duration": "forever"})
+    invoice = _draft(stripe_client, customer, 4000, discounts=[{"coupon": forever.id}])
+    assert (invoice.subtotal, invoice.total) == (4000, 3000)
+    with pytest.raises(stripe.InvalidRequestError) as refused:
+        stripe_client.v1.promotion_codes.create({"promotion": {"type": "coupon", "coupon": once.id}, "code": "WELCOME5"})
+    assert refused.value.param == "code"

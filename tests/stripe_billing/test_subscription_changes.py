@@ -1,0 +1,117 @@
+"""Changing a subscription: prorations, previews, cancel at period end, cancel now, pause and resume."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import stripe
+
+from tests.stripe_billing.conftest import DAY, Control, Receiver, customer_with_card
+
+
+@pytest.fixture
+def active(stripe_client: stripe.StripeClient, monthly_price: Any) -> Any:
+    customer = customer_with_card(stripe_client)
+    return stripe_client.v1.subscriptions.create({"customer": customer.id, "items": [{"price": monthly_price.id}]})
+
+
+def _premium(client: stripe.StripeClient, monthly_price: Any) -> Any:
+    return client.v1.prices.create({"currency": "usd", "unit_amount": 5000, "recurring": {"interval": "month"},
+                                    "product": monthly_price.product})
+
+
+def test_upgrade_mid_period_creates_prorations_billed_at_renewal(
+    stripe_client: stripe.StripeClient, control: Control, monthly_price: Any, active: Any
+) -> None:
+    assert active.status == "active"
+    item = active["items"].data[0]
+    start, end = item.current_period_start, item.current_period_end
+    premium = _premium(stripe_client, monthly_price)
+    control.advance(10 * DAY)
+    at = start + 10 * DAY
+    preview = stripe_client.v1.invoices.create_preview({
+        "subscription": active.id,
+        "subscription_details": {"items": [{"id": item.id, "price": premium.id}], "proration_date": at},
+    })
+    updated = stripe_client.v1.subscriptions.update(active.id, {
+        "items": [{"id": item.id, "price": premium.id}], "proration_date": at,
+    })
+    assert updated["items"].data[0].price.id == premium.id
+    assert updated["items"].data[0].current_period_end == end  # same period, new price
+    left = (end - at) / (end - start)
+    pending = stripe_client.v1.invoice_items.list({"customer": active.customer, "pending": True}).data
+    assert sorted(i.amount for i in pending) == [-round(2000 * left), round(5000 * left)]
+    assert all(i.proration and i.parent.subscription_details.subscription == active.id for i in pending)
+    assert preview.amount_due == 5000 + round(5000 * left) - round(2000 * left)
+
+    control.advance(end - at + 3601)
+    renewal = stripe_client.v1.invoices.retrieve(stripe_client.v1.subscriptions.retrieve(active.id).latest_invoice)
+    assert (renewal.status, renewal.amount_paid) == ("paid", preview.amount_due)
+    assert sorted(line.amount for line in renewal.lines.data) == sorted([5000, *(i.amount for i in pending)])
+
+
+def test_always_invoice_bills_the_proration_at_once(
+    stripe_client: stripe.StripeClient, control: Control, monthly_price: Any, active: Any
+) -> None:
+    item = active["items"].data[0]
+    control.advance(15 * DAY)
+    updated = stripe_client.v1.subscriptions.update(active.id, {
+        "items": [{"id": item.id, "quantity": 3}], "proration_behavior": "always_invoice",
+    })
+    invoice = stripe_client.v1.invoices.retrieve(updated.latest_invoice)
+    assert (invoice.status, invoice.billing_reason) == ("paid", "subscription_update")
+    assert invoice.amount_paid == sum(line.amount for line in invoice.lines.data) > 0
+    assert stripe_client.v1.invoice_items.list({"customer": active.customer, "pending": True}).data == []
+
+
+def test_cancel_at_period_end_can_be_undone_then_ends_the_subscription(
+    stripe_client: stripe.StripeClient, hooks: Receiver, control: Control, active: Any
+) -> None:
+    end = active["items"].data[0].current_period_end
+    scheduled = stripe_client.v1.subscriptions.update(active.id, {"cancel_at_period_end": True})
+    assert scheduled.cancel_at_period_end and scheduled.status == "active"
+    resumed = stripe_client.v1.subscriptions.update(active.id, {"cancel_at_period_end": False})
+    assert not resumed.cancel_at_period_end and resumed.canceled_at is None
+    stripe_client.v1.subscriptions.update(active.id, {"cancel_at_period_end": True})
+    updates = hooks.wait_for("customer.subscription.updated", 4)  # incomplete -> active first
+    assert [u.data.previous_attributes["cancel_at_period_end"] for u in updates[-3:]] == [False, True, False]
+
+    control.advance(end - scheduled["items"].data[0].current_period_start + 60)
+    ended = stripe_client.v1.subscriptions.retrieve(active.id)
+    assert ended.status == "canceled" and ended.ended_at == end
+    assert hooks.wait_for("customer.subscription.deleted")[0].created == end
+    assert len(stripe_client.v1.invoices.list({"subscription": active.id}).data) == 1  # no renewal
+
+
+def test_cancel_now_then_again_is_refused(stripe_client: stripe.StripeClient, hooks: Receiver, active: Any) -> None:
+    canceled = stripe_client.v1.subscriptions.cancel(active.id)
+    assert canceled.status == "canceled" and canceled.cancellation_details.reason == "cancellation_requested"
+    with pytest.raises(stripe.InvalidRequestError) as refused:
+        stripe_client.v1.subscriptions.cancel(active.id)
+    assert refused.value.http_status == 400
+    assert stripe_client.v1.subscriptions.retrieve(active.id).status == "canceled"
+    assert hooks.wait_for("customer.subscription.deleted")[0].data.object.id == active.id
+    assert stripe_client.v1.subscriptions.list({"customer": active.customer}).data == []  # canceled ones only on request
+    assert [s.id for s in stripe_client.v1.subscriptions.list({"customer": active.customer, "status": "canceled"}).data] == [active.id]
+
+
+def test_trial_without_payment_method_pauses_then_resumes(
+    stripe_client: stripe.StripeClient, hooks: Receiver, control: Control, monthly_price: Any
+) -> None:
+    customer = stripe_client.v1.customers.create({"email": "nocard@example.com"})
+    subscription = stripe_client.v1.subscriptions.create({
+        "customer": customer.id, "items": [{"price": monthly_price.id}], "trial_period_days": 3,
+        "trial_settings": {"end_behavior": {"missing_payment_method": "pause"}},
+    })
+    control.advance(3 * DAY + 1)
+    assert stripe_client.v1.subscriptions.retrieve(subscription.id).status == "paused"
+    assert hooks.wait_for("customer.subscription.paused")[0].data.object.status == "paused"
+
+    card = stripe_client.v1.payment_methods.attach("pm_card_visa", {"customer": customer.id})
+    stripe_client.v1.subscriptions.update(subscription.id, {"default_payment_method": card.id})
+    resumed = stripe_client.v1.subscriptions.resume(subscription.id)
+    assert resumed.status == "active"
+    invoice = stripe_client.v1.invoices.retrieve(resumed.latest_invoice)
+    assert (invoice.status, invoice.amount_paid) == ("paid", 2000)
+    assert hooks.wait_for("customer.subscription.resumed")[0].data.object.id == subscription.id
