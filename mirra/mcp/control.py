@@ -77,6 +77,8 @@ class ControlApi:
                             yield event
                         block = []
         except httpx.HTTPError as error:
+            if isinstance(error, httpx.ConnectError):
+                await self.aclose()  # find the server again on the next call
             raise _unreachable(error) from None
 
     async def aclose(self) -> None:

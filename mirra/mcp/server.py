@@ -7,7 +7,13 @@ from mcp.server.mcpserver import MCPServer
 from mcp_types import Resource
 
 from mirra import __version__
-from mirra.mcp import event_tools, mirror_tools, resources, scenario_tools, session_tools
+from mirra.mcp import (
+    event_tools,
+    mirror_tools,
+    resources,
+    scenario_tools,
+    session_tools,
+)
 from mirra.mcp.control import ControlApi
 
 INSTRUCTIONS = """\

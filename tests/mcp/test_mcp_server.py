@@ -169,7 +169,14 @@ async def test_snapshot_reset_and_restore(agent: Client, stripe_trusts_mirra: No
 
 
 async def test_the_example_scenario_runs_and_passes(agent: Client) -> None:
-    result = await call(agent, "run_scenario", path=str(EXAMPLE), runs=1)
+    progress: list[tuple[float, float | None]] = []
+
+    async def on_progress(done: float, total: float | None, _message: str | None) -> None:
+        progress.append((done, total))
+
+    answer = await agent.call_tool("run_scenario", {"path": str(EXAMPLE), "runs": 1}, progress_callback=on_progress)
+    assert not answer.is_error, answer.content
+    result = json.loads(answer.content[0].text)  # type: ignore[union-attr]
     assert result["verdict"] == "pass", result
     assert result["title"] == "Checkout marks the order paid from Stripe's webhook"
     checks = [c for c in result["criteria"] if c["kind"] == "check"]
@@ -179,6 +186,7 @@ async def test_the_example_scenario_runs_and_passes(agent: Client) -> None:
     assert [c["result"] for c in run["notPassed"]] == ["ungraded"]  # the [P] criterion, with no judge
     state = await call(agent, "mirror_state", session_id=run["sessionId"], kind="payment_intent")
     assert [pi["status"] for pi in state["objects"]] == ["succeeded"]
+    assert progress[-1] == (1, 1)
 
 
 async def test_a_malformed_scenario_says_where(agent: Client) -> None:
