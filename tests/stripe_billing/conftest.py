@@ -70,12 +70,16 @@ def receiver() -> Iterator[Receiver]:
     server.server_close()
 
 
-@pytest.fixture
-def hooks(stripe_client: stripe.StripeClient, receiver: Receiver) -> Receiver:
-    """Every event of the session, delivered to `receiver`."""
-    endpoint = stripe_client.v1.webhook_endpoints.create({"url": receiver.url, "enabled_events": ["*"]})
+def listen(client: stripe.StripeClient, receiver: Receiver) -> Receiver:
+    """Have every event of the session delivered to `receiver`."""
+    endpoint = client.v1.webhook_endpoints.create({"url": receiver.url, "enabled_events": ["*"]})
     receiver.secret = endpoint.secret or ""
     return receiver
+
+
+@pytest.fixture
+def hooks(stripe_client: stripe.StripeClient, receiver: Receiver) -> Receiver:
+    return listen(stripe_client, receiver)
 
 
 @dataclass

@@ -75,7 +75,58 @@ def payment_failed(backend: StripeBackend, params: dict[str, Any]) -> dict[str, 
     return backend.fail_payment_intent(_required_id(params, "payment_intent", "payment_intent.payment_failed"))
 
 
+def invoice_payment_failed(backend: StripeBackend, params: dict[str, Any]) -> dict[str, Any]:
+    """The bank declines a subscription's payment now (its open invoice, or a new one for the period),
+    or an open invoice's: past_due, Smart Retries and the final action follow."""
+    if "invoice" in params:
+        return backend.attempt_payment(_required_id(params, "invoice", "invoice.payment_failed"), decline=True)
+    return backend.fail_subscription_payment(_required_id(params, "subscription", "invoice.payment_failed"))
+
+
+def invoice_paid(backend: StripeBackend, params: dict[str, Any]) -> dict[str, Any]:
+    """The customer pays an open invoice with its default payment method (or `payment_method`)."""
+    return backend.pay_invoice(_required_id(params, "invoice", "invoice.paid"), params)
+
+
+def invoice_upcoming(backend: StripeBackend, params: dict[str, Any]) -> dict[str, Any]:
+    subscription = _required_id(params, "subscription", "invoice.upcoming")
+    preview = backend.create_preview({"subscription": subscription})
+    backend.emit("invoice.upcoming", preview)
+    return preview
+
+
+def trial_will_end(backend: StripeBackend, params: dict[str, Any]) -> dict[str, Any]:
+    """Stripe's 3-day notice, now (the trial itself still ends at `trial_end`)."""
+    subscription = backend.require("subscription", _required_id(params, "subscription", "customer.subscription.trial_will_end"))
+    if subscription["status"] != "trialing":
+        raise MirraError(400, "mirra.simulate.rejected", f"Subscription {subscription['id']} is {subscription['status']}, "
+                         "not trialing.", "Only a trialing subscription has a trial to end.")
+    backend.emit("customer.subscription.trial_will_end", subscription)
+    return subscription
+
+
+def subscription_deleted(backend: StripeBackend, params: dict[str, Any]) -> dict[str, Any]:
+    return backend.cancel_subscription(_required_id(params, "subscription", "customer.subscription.deleted"), params)
+
+
+def checkout_completed(backend: StripeBackend, params: dict[str, Any]) -> dict[str, Any]:
+    """The customer completes the hosted page with `payment_method` (default pm_card_visa)."""
+    session = _required_id(params, "checkout_session", "checkout.session.completed")
+    return backend.complete_checkout_session(session, params.get("payment_method", "pm_card_visa"), params.get("email"))
+
+
+def checkout_expired(backend: StripeBackend, params: dict[str, Any]) -> dict[str, Any]:
+    return backend.expire_checkout_session(_required_id(params, "checkout_session", "checkout.session.expired"))
+
+
 SIMULATIONS: dict[str, Simulation] = {
+    "invoice.payment_failed": invoice_payment_failed,
+    "invoice.paid": invoice_paid,
+    "invoice.upcoming": invoice_upcoming,
+    "customer.subscription.trial_will_end": trial_will_end,
+    "customer.subscription.deleted": subscription_deleted,
+    "checkout.session.completed": checkout_completed,
+    "checkout.session.expired": checkout_expired,
     "charge.dispute.created": dispute_created,
     "payment_intent.payment_failed": payment_failed,
     "payment_intent.authentication_approved": authentication_approved,
