@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # mirra's developer entry point.
 #   ./dev.sh up [mirra proxy options]   set up .venv (if needed) and run `mirra proxy`
-#   ./dev.sh test [pytest options]      set up .venv (if needed) and run the whole test suite
+#   ./dev.sh test [pytest options]      set up .venv (and Chromium for the browser tests) and run the whole test suite
 #   ./dev.sh setup                      only set up .venv
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -63,11 +63,26 @@ setup() {
     echo "$wanted" >"$STAMP"
 }
 
+# The dashboard's browser tests drive Debian's Chromium (browsers cannot be downloaded here):
+# install it when it is missing and this machine can (root with apt-get); otherwise say how.
+ensure_chromium() {
+    if command -v chromium >/dev/null 2>&1; then
+        return 0
+    fi
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        say "installing Debian's chromium for the dashboard's browser tests"
+        if apt-get install -y -qq chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null 2>&1; }; then
+            return 0
+        fi
+    fi
+    say "no chromium: the dashboard's browser tests will be skipped (install it with 'apt-get install chromium')"
+}
+
 command="${1:-up}"
 [ $# -gt 0 ] && shift
 case "$command" in
     setup) setup ;;
     up) setup; exec "$VENV/bin/mirra" proxy "$@" ;;
-    test) setup; exec "$VENV/bin/python" -m pytest "$@" ;;
+    test) setup; ensure_chromium; exec "$VENV/bin/python" -m pytest "$@" ;;
     *) say "unknown command '$command'; use: ./dev.sh up | test | setup"; exit 2 ;;
 esac

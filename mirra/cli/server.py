@@ -15,6 +15,7 @@ from rich.console import Console
 
 from mirra.cli.client import CliError, ControlClient, RunningServer, find_server
 from mirra.cli.environment import render, session_environment
+from mirra.control_api.auth import TOKEN_FILE
 from mirra.control_api.urls import ServerUrls
 from mirra.home import mirra_home
 from mirra.runtime_config import DEFAULT_API_PORT, DEFAULT_PROXY_PORT, ServerConfig
@@ -61,6 +62,7 @@ def proxy(
 
 def _announce(urls: ServerUrls) -> None:
     print(f"mirra is running. proxy {urls.proxy_url(DEFAULT_SESSION_ID)}  control API {urls.api_url}")
+    print(f"Dashboard: {login_link(urls)}")
     print("To send an app's vendor calls to the default session, export:")
     print(render(session_environment(urls, DEFAULT_SESSION_ID), "sh"))
     print("Stop with Ctrl-C.", flush=True)
@@ -93,7 +95,14 @@ def up(
     for mirror in session["mirrors"]:
         print(f"  {mirror['vendor']}: {mirror['url']}")
     print(f"  proxy: {session['proxyUrl']}")
+    print(f"  dashboard: {login_link(server.urls)}#/sessions/{session['sessionId']}")
     print(render(session_environment(server.urls, session["sessionId"]), "sh"))
+
+
+def login_link(urls: ServerUrls) -> str:
+    """The dashboard's sign-in link: the token turns into a cookie and leaves the address bar."""
+    token = (mirra_home() / TOKEN_FILE).read_text().strip()
+    return f"{urls.api_url}/login?token={token}"
 
 
 def ensure_server(proxy_port: int = 0, api_port: int = 0, *, quiet: bool = False) -> RunningServer:

@@ -9,6 +9,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from mirra.control_api import direct, events, runs, sessions
+from mirra.dashboard.routes import dashboard_routes
 from mirra.control_api.auth import TokenAuthMiddleware
 from mirra.control_api.urls import ServerUrls
 from mirra.errors import MirraError, error_body
@@ -40,6 +41,7 @@ def build_app(
             Route("/v1/runs", runs.list_runs, methods=["GET"]),
             Route("/v1/runs/{run_id}", runs.get_run, methods=["GET"]),
             Route("/m/{session_id}/{vendor}/{path:path}", direct.mirror_request, methods=ALL_METHODS),
+            *dashboard_routes(),
         ],
         middleware=[Middleware(TokenAuthMiddleware, token=token)],
         exception_handlers={MirraError: render_mirra_error, 404: not_found, 405: not_allowed},
@@ -49,6 +51,7 @@ def build_app(
     app.state.urls = urls
     app.state.admin = admin
     app.state.runs = run_manager
+    app.state.token = token
     return app
 
 
