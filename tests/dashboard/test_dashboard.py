@@ -17,6 +17,8 @@ import pytest
 import resend
 import stripe
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+from twilio.http.http_client import TwilioHttpClient
+from twilio.rest import Client
 
 from mirra.testing.server import MirraProcess
 from tests.conftest import SessionFactory, stripe_client_for
@@ -177,6 +179,28 @@ def test_a_session_live_in_the_browser(
     shot(page, "06-after-reset")
 
 
+def test_twilio_conversations_in_the_browser(
+    page: Page, mirra: MirraProcess, new_session: SessionFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session = new_session(mirrors=["twilio"])
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(mirra.ca_bundle))
+    with mirra.control() as control:
+        account = control.get(f"/m/{session['sessionId']}/twilio/_mirra/state").json()["account"]
+    client = Client(account["accountSid"], account["authToken"],
+                    http_client=TwilioHttpClient(proxy={"https": session["proxyUrl"]}, timeout=30))
+    number = client.incoming_phone_numbers.create(phone_number="+15017122661").phone_number
+    client.messages.create(to="+15558675310", from_=number, body="Your table is ready")
+    client.messages.create(to="+15558675310", from_=number, body="See you soon")
+
+    page.goto(f"{mirra.urls.api_url}/#/sessions/{session['sessionId']}")
+    page.locator('[data-tab="messages"]').click()
+    bubbles = page.locator("#conversation .bubble.out")
+    expect(bubbles).to_have_count(2)
+    expect(bubbles.first).to_contain_text("Your table is ready")
+    expect(page.locator("#conversations")).to_contain_text("+15017122661 ↔ +15558675310")
+    shot(page, "07-messages")
+
+
 def test_runs_in_the_browser(page: Page, mirra: MirraProcess, tmp_path: Path) -> None:
     scenario = (Path(__file__).resolve().parents[2] / "examples" / "stripe-payment-webhook" / "scenario.md").read_text()
     path = f"{Path(os.sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
@@ -189,7 +213,7 @@ def test_runs_in_the_browser(page: Page, mirra: MirraProcess, tmp_path: Path) ->
     page.goto(f"{mirra.urls.api_url}/#/runs/{started['runId']}")
     expect(page.locator("h1 .pill")).to_have_text("pass")  # followed live until complete
     expect(page.locator("#criteria")).to_contain_text("The order was marked paid")
-    shot(page, "07-run")
+    shot(page, "08-run")
     page.goto(f"{mirra.urls.api_url}/#/runs")
     expect(page.locator(f'#runs tr[data-run="{started["runId"]}"]')).to_contain_text("Checkout marks the order paid")
-    shot(page, "08-runs")
+    shot(page, "09-runs")

@@ -135,7 +135,7 @@ async function sessionsView() {
     h("h1", {}, "Sessions"),
     h("div", { class: "row actions" }, h("strong", {}, "New session"), ...picks, h("button", { id: "create-session", onclick: create }, "Create")),
     h("table", { id: "sessions" },
-      h("thead", {}, h("tr", {}, ...["session", "mode", "mirrors", "age", "expires", "requests", "webhooks", "errors", ""].map((c) => h("th", {}, c)))),
+      h("thead", {}, h("tr", {}, ...["session", "status", "mode", "mirrors", "age", "expires", "requests", "webhooks", "errors", ""].map((c) => h("th", {}, c)))),
       table),
   );
   const load = async () => {
@@ -150,6 +150,7 @@ async function sessionsView() {
       } }, "End");
       return h("tr", { class: "clickable", "data-session": s.sessionId, onclick: () => { location.hash = `#/sessions/${s.sessionId}`; } },
         h("td", {}, h("a", { href: `#/sessions/${s.sessionId}` }, s.name), h("div", { class: "meta mono" }, s.sessionId)),
+        h("td", {}, pill(s.status)),
         h("td", {}, s.persistent ? "persistent" : "ephemeral"),
         h("td", {}, s.mirrors.map((m) => m.vendor).join(", ")),
         h("td", {}, age(s.createdAt)),
@@ -258,7 +259,7 @@ function actionControls(id, mirrors, S, refreshed) {
   const mirrorSelect = h("select", { id: "action-mirror", onchange: () => { S.mirror = mirrorSelect.value; fill(); } },
     ...mirrors.map((m) => h("option", { value: m }, m)));
   const eventSelect = h("select", { id: "simulate-event" });
-  const params = h("input", { id: "simulate-params", placeholder: '{"customer": "cus_…"}', size: 34 });
+  const params = h("input", { id: "simulate-params", placeholder: 'parameters as JSON, e.g. {"customer": "cus_…"}', size: 34 });
   const seedSelect = h("select", { id: "reset-seed" });
   const snapshotSelect = h("select", { id: "restore-snapshot" });
   const seconds = h("input", { id: "advance-seconds", type: "number", min: "1", value: "3600", size: 8 });
