@@ -189,6 +189,31 @@ async def test_the_example_scenario_runs_and_passes(agent: Client) -> None:
     assert progress[-1] == (1, 1)
 
 
+async def test_a_failing_scenario_answers_what_failed_and_the_output(agent: Client, tmp_path: Path) -> None:
+    markdown = """# Refunds are issued
+
+## Prompt
+Refund the order.
+
+## Criteria
+- [D] One refund exists
+  expect: length(state.stripe.objects.refund) == `1`
+- [D] The command succeeded
+  expect: run.exitCode == `0`
+
+## Config
+mirrors: stripe
+command: echo "refunding in $PWD"; exit 3
+"""
+    result = await call(agent, "run_scenario", markdown=markdown, cwd=str(tmp_path))
+    assert result["verdict"] == "fail" and result["verdictReasons"]
+    run = result["runs"][0]
+    assert run["exitCode"] == 3
+    assert [c["label"] for c in run["notPassed"]] == ["One refund exists", "The command succeeded"]
+    assert all(c["result"] == "failed" and c["reason"] for c in run["notPassed"])
+    assert f"refunding in {tmp_path}" in run["outputTail"]
+
+
 async def test_a_malformed_scenario_says_where(agent: Client) -> None:
     problem = await mirra_error(agent, "run_scenario", markdown="# Title only\n\nno sections\n")
     assert problem["code"] == "mirra.scenario.invalid" and problem["hint"]
