@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import os
 import shlex
+import subprocess
 from pathlib import Path
 
 from mirra.certs import CertificateAuthority
 from mirra.certs.ca import TRUST_HOOK_DIR
 from mirra.control_api.urls import ServerUrls
 from mirra.home import certs_dir
+from mirra.mirrors.twilio.credentials import default_credentials
 
 LOCAL_HOSTS = "localhost,127.0.0.1,::1"
+NODE_PRELOAD = "@mirra/node/register"
 
 
 def session_environment(
@@ -26,6 +31,7 @@ def session_environment(
     bundle = str(ca.bundle_path)
     existing = os.environ.get("PYTHONPATH") if pythonpath is None else pythonpath
     search_path = str(TRUST_HOOK_DIR) + (os.pathsep + existing if existing else "")
+    twilio = default_credentials(session_id)  # the session's default Twilio account
     return {
         "HTTPS_PROXY": proxy,
         "HTTP_PROXY": proxy,
@@ -36,12 +42,68 @@ def session_environment(
         "SSL_CERT_FILE": bundle,
         "REQUESTS_CA_BUNDLE": bundle,
         "CURL_CA_BUNDLE": bundle,
-        "NODE_EXTRA_CA_CERTS": str(ca.cert_path),
+        "NODE_EXTRA_CA_CERTS": node_extra_ca_certs(ca, os.environ.get("NODE_EXTRA_CA_CERTS")),
         "MIRRA_CA_BUNDLE": bundle,
         "PYTHONPATH": search_path,
         "MIRRA_SESSION": session_id,
         "MIRRA_API_URL": urls.api_url,
+        "TWILIO_ACCOUNT_SID": twilio.account_sid,
+        "TWILIO_AUTH_TOKEN": twilio.auth_token,
+        **node_options(os.environ.get("NODE_OPTIONS")),
     }
+
+
+def node_extra_ca_certs(ca: CertificateAuthority, existing: str | None) -> str:
+    """Node reads one NODE_EXTRA_CA_CERTS file, once, and setting it replaces the user's: so a
+    user's file gets a combined copy (theirs, then mirra's CA) next to the CA, named by content."""
+    try:
+        mirra_pem = ca.cert_path.read_text()
+        theirs = Path(existing).read_text() if existing else ""
+    except OSError:
+        return str(ca.cert_path)
+    if existing and mirra_pem.strip() in theirs:
+        return existing
+    if not theirs.strip():
+        return str(ca.cert_path)
+    combined = theirs.rstrip("\n") + "\n" + mirra_pem
+    path = ca.confdir / f"node-extra-ca-{hashlib.sha256(combined.encode()).hexdigest()[:16]}.pem"
+    if not path.exists():
+        staging = path.with_suffix(f".{os.getpid()}.tmp")
+        staging.write_text(combined)
+        staging.replace(path)
+    return str(path)
+
+
+def node_options(existing: str | None) -> dict[str, str]:
+    """NODE_OPTIONS with mirra's preload (`npm i -D @mirra/node`) appended: no Node SDK honours
+    HTTPS_PROXY by itself. Left out when the preload cannot be found, since Node would refuse
+    to start at all with a --require it cannot resolve."""
+    preload = node_preload(os.getcwd())
+    if preload is None:
+        return {}
+    flag = f"--require {json.dumps(preload) if any(c.isspace() for c in preload) else preload}"
+    current = (existing or "").strip()
+    return {"NODE_OPTIONS": current if flag in current else f"{current} {flag}".strip()}
+
+
+@functools.cache
+def node_preload(directory: str) -> str | None:
+    """The preload's file: MIRRA_NODE_PRELOAD, else @mirra/node as Node resolves it from
+    `directory` (the app's project); None without Node or the package."""
+    if os.environ.get("MIRRA_NODE_PRELOAD"):
+        return os.environ["MIRRA_NODE_PRELOAD"]
+    try:
+        found = subprocess.run(
+            ["node", "-p", f"require.resolve({json.dumps(NODE_PRELOAD)})"],
+            cwd=directory,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            env={**os.environ, "NODE_OPTIONS": ""},
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return found.stdout.strip() if found.returncode == 0 and found.stdout.strip() else None
 
 
 def render(environment: dict[str, str], shell_format: str) -> str:

@@ -10,8 +10,10 @@ import sys
 import typer
 
 from mirra.cli.client import CliError, ControlClient
-from mirra.cli.environment import session_environment
+from mirra.cli.environment import node_preload, session_environment
 from mirra.cli.server import ensure_server
+
+NODE_COMMANDS = ("node", "npm", "npx", "pnpm", "yarn", "vitest", "jest")
 
 
 def exec_command(
@@ -20,9 +22,10 @@ def exec_command(
     seed: list[str] = typer.Option([], "--seed", help="MIRROR:SEED to load into the session (repeatable)."),
     keep: bool = typer.Option(False, "--keep", help="Keep the session after the command ends."),
 ) -> None:
-    """Run CMD in a new ephemeral session: proxy credentials, CA variables and the stripe-python
-    trust hook are set, so the command's vendor calls reach the session's mirrors. The session
-    ends when CMD exits (unless --keep); mirra exits with CMD's exit code."""
+    """Run CMD in a new ephemeral session: proxy credentials, CA variables, the stripe-python
+    trust hook and (for Node) the @mirra/node preload are set, so the command's vendor calls reach
+    the session's mirrors. The session ends when CMD exits (unless --keep); mirra exits with CMD's
+    exit code."""
     if shutil.which(command[0]) is None:
         raise CliError(f"command not found: {command[0]}")
     seeds = {}
@@ -41,6 +44,12 @@ def exec_command(
     session_id = session["sessionId"]
     print(f"mirra: session {session_id}; watch it with: mirra events --session {session_id} --follow", file=sys.stderr)
     environment = {**os.environ, **session_environment(server.urls, session_id)}
+    if os.path.basename(command[0]) in NODE_COMMANDS and node_preload(os.getcwd()) is None:
+        print(
+            "mirra: @mirra/node is not installed here, so Node's HTTPS calls will not reach mirra; "
+            "add it with: npm install --save-dev @mirra/node",
+            file=sys.stderr,
+        )
     try:
         code = subprocess.call(command, env=environment)
     except KeyboardInterrupt:

@@ -1,0 +1,5 @@
+module.exports = {
+  preset: '@mirra/node',
+  testEnvironmentOptions: { mirra: { mirrors: ['stripe', 'resend'] } },
+  testMatch: ['<rootDir>/*.test.cjs'],
+};
