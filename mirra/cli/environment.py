@@ -86,12 +86,14 @@ def node_options(existing: str | None) -> dict[str, str]:
     return {"NODE_OPTIONS": current if flag in current else f"{current} {flag}".strip()}
 
 
-@functools.cache
 def node_preload(directory: str) -> str | None:
     """The preload's file: MIRRA_NODE_PRELOAD, else @mirra/node as Node resolves it from
     `directory` (the app's project); None without Node or the package."""
-    if os.environ.get("MIRRA_NODE_PRELOAD"):
-        return os.environ["MIRRA_NODE_PRELOAD"]
+    return os.environ.get("MIRRA_NODE_PRELOAD") or _resolve_preload(directory)
+
+
+@functools.cache
+def _resolve_preload(directory: str) -> str | None:
     try:
         found = subprocess.run(
             ["node", "-p", f"require.resolve({json.dumps(NODE_PRELOAD)})"],

@@ -1,6 +1,6 @@
 """The Jest preset (global setup and teardown, and the test environment): the sample suite passes
-in-band with a server the run starts and stops itself, and with workers against a running server,
-one session per test file."""
+with workers and one session for the run, on a server the run starts and stops itself; and
+in-band against a running server, one session per test file (the worker switches between them)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from tests.node.conftest import NodeProject, passed
 from tests.node.test_vitest import ended
 
 
-def test_in_band_with_a_server_started_for_the_run(
+def test_workers_with_a_server_started_for_the_run(
     node_project: Callable[[str], NodeProject], tmp_path: Path
 ) -> None:
     project = node_project("jest")
@@ -21,7 +21,7 @@ def test_in_band_with_a_server_started_for_the_run(
     for folder in (home, scratch, markers):
         folder.mkdir()
     result = project.run(
-        project.bin("jest"), "--runInBand", "--cacheDirectory", str(tmp_path / "jest-cache"),
+        project.bin("jest"), "--maxWorkers=2", "--cacheDirectory", str(tmp_path / "jest-cache"),
         MIRRA_HOME=str(home), TMPDIR=str(scratch), MARKERS=str(markers),
     )
     assert "Tests:       2 passed" in passed(result)
@@ -31,13 +31,13 @@ def test_in_band_with_a_server_started_for_the_run(
     assert not (started[0] / "server.json").exists()  # stopped by the global teardown
 
 
-def test_workers_with_a_session_per_file(
+def test_in_band_with_a_session_per_file(
     node_project: Callable[[str], NodeProject], mirra: MirraProcess, tmp_path: Path
 ) -> None:
     project = node_project("jest")
     options = {"mirra": {"scope": "file", "mirrors": ["stripe", "resend"]}}
     result = project.run(
-        project.bin("jest"), "--maxWorkers=2", "--cacheDirectory", str(tmp_path / "jest-cache"),
+        project.bin("jest"), "--runInBand", "--cacheDirectory", str(tmp_path / "jest-cache"),
         "--testEnvironmentOptions", json.dumps(options), MARKERS=str(tmp_path),
     )
     assert "Tests:       2 passed" in passed(result)
