@@ -82,9 +82,13 @@ async def list_sessions(request: Request) -> Response:
         sessions = sessions[ids.index(cursor) + 1 :]
     page = sessions[:limit]
     has_more = len(sessions) > limit
+    registry = _registry(request)
     return JSONResponse(
         {
-            "data": [session_json(session, _catalog(request), _urls(request)) for session in page],
+            "data": [
+                {**session_json(session, _catalog(request), _urls(request)), **_stats(registry.if_open(session.id))}
+                for session in page
+            ],
             "hasMore": has_more,
             "nextCursor": page[-1].id if has_more and page else None,
         }
@@ -93,12 +97,7 @@ async def list_sessions(request: Request) -> Response:
 
 async def get_session(request: Request) -> Response:
     session = _require(request)
-    body = session_json(session, _catalog(request), _urls(request))
-    body["stats"] = {
-        "requests": session.events.requests,
-        "webhooks": session.events.webhooks,
-        "errors": session.events.errors,
-    }
+    body = {**session_json(session, _catalog(request), _urls(request)), **_stats(session)}
     body["clock"] = {"now": iso_timestamp(session.clock.now()), "offsetSeconds": session.clock.offset}
     return JSONResponse(body)
 
@@ -112,6 +111,15 @@ async def end_session(request: Request) -> Response:
     session = _require(request)
     _registry(request).end(session.id)
     return JSONResponse({"sessionId": session.id, "status": "ended"})
+
+
+def _stats(session: Session | None) -> dict[str, Any]:
+    """Request, webhook and error counts; in lists only for sessions open already (listing
+    never opens a session's database)."""
+    if session is None:
+        return {}
+    events = session.events
+    return {"stats": {"requests": events.requests, "webhooks": events.webhooks, "errors": events.errors}}
 
 
 def _session_response(request: Request, session: SessionInfo, status: int) -> Response:

@@ -139,6 +139,10 @@ class SessionRegistry:
         info = self.info(session_id)
         return None if info is None else self._open_session(info)
 
+    def if_open(self, session_id: str) -> Session | None:
+        """The session if its database is open already (never opens one)."""
+        return self._open.get(session_id)
+
     def info(self, session_id: str) -> SessionInfo | None:
         """A session's settings, without opening its database."""
         if session_id in self._open:

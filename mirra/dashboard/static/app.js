@@ -140,8 +140,7 @@ async function sessionsView() {
   );
   const load = async () => {
     const listed = (await api("GET", "/v1/sessions?limit=100")).data;
-    const detailed = await Promise.all(listed.map((s) => api("GET", `/v1/sessions/${s.sessionId}`).catch(() => s)));
-    table.replaceChildren(...detailed.map((s) => {
+    table.replaceChildren(...listed.map((s) => {
       const stats = s.stats || {};
       const end = s.persistent ? "" : h("button", { class: "danger", onclick: async (e) => {
         e.stopPropagation();
