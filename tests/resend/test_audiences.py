@@ -132,3 +132,17 @@ def test_domain_restricted_sending_key(sdk: Any, resend_mirror: ResendMirror, mo
     with pytest.raises(resend.exceptions.ResendError) as raised:
         sdk.Emails.send({"from": "hi@billing.acme.dev", "to": "delivered@resend.dev", "subject": "x", "text": "x"})
     assert (raised.value.code, raised.value.error_type) == (403, "validation_error")
+
+
+def test_cursor_pagination(sdk: Any, resend_mirror: ResendMirror) -> None:
+    ids = [sdk.Segments.create({"name": f"s{n}"})["id"] for n in range(5)]  # listed newest first
+    assert [s["id"] for s in sdk.Segments.list()["data"]] == ids[::-1]  # legacy list: everything without a limit
+    first = sdk.Segments.list({"limit": 2})
+    assert [s["id"] for s in first["data"]] == [ids[4], ids[3]] and first["has_more"] is True
+    second = sdk.Segments.list({"limit": 2, "after": ids[3]})
+    assert [s["id"] for s in second["data"]] == [ids[2], ids[1]] and second["has_more"] is True
+    back = sdk.Segments.list({"limit": 2, "before": ids[1]})
+    assert [s["id"] for s in back["data"]] == [ids[3], ids[2]] and back["has_more"] is True
+    with pytest.raises(resend.exceptions.ResendError) as raised:
+        sdk.Segments.list({"limit": 101})
+    assert (raised.value.code, raised.value.error_type) == (422, "validation_error")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mirra.errors import MirraError
 from mirra.mirrors.resend import webhooks
+
+if TYPE_CHECKING:
+    from mirra.sessions.registry import Session
 
 DEFAULT_SETTINGS: dict[str, Any] = {
     "rateLimitPerSecond": 5,  # the team's limit (Resend's current default); the window is 1 s of session time
@@ -18,14 +21,14 @@ DEFAULT_SETTINGS: dict[str, Any] = {
 }
 
 
-def resend_settings(session: Any) -> dict[str, Any]:
-    return session.settings.get("resend", DEFAULT_SETTINGS)  # type: ignore[no-any-return]
+def resend_settings(session: Session) -> dict[str, Any]:
+    return session.settings.get("resend", DEFAULT_SETTINGS)
 
 
 def check_settings(changes: dict[str, Any]) -> None:
-    for name in ("rateLimitPerSecond",):
-        if name in changes and not _positive_int(changes[name]):
-            _invalid(name, "must be a positive integer", "E.g. 2 (older accounts), 5 (default) or 100.")
+    limit = changes.get("rateLimitPerSecond", 1)
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        _invalid("rateLimitPerSecond", "must be a positive integer", "E.g. 2 (older accounts), 5 (default) or 100.")
     if "invalidApiKeyStatus" in changes and changes["invalidApiKeyStatus"] not in (400, 401, 403):
         _invalid("invalidApiKeyStatus", "must be 400, 401 or 403",
                  "401/400 answer validation_error 'API key is invalid'; 403 answers invalid_api_key.")
@@ -43,10 +46,6 @@ def check_settings(changes: dict[str, Any]) -> None:
     ):
         _invalid("webhookRetrySeconds", "must be a list of positive numbers",
                  "E.g. [5, 300, 1800, 7200, 18000, 36000] for Resend's real schedule.")
-
-
-def _positive_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
 
 
 def _invalid(name: str, problem: str, hint: str) -> None:
