@@ -30,8 +30,12 @@ class JobRunner:
             self.wake.clear()
             for session_id in self.registry.with_due_jobs(time.time()):
                 session = self.registry.get(session_id)
-                if session is not None:
+                if session is None:
+                    continue
+                try:
                     await self.run_session(session)
+                except Exception:  # e.g. the session ended mid-run: the other sessions' jobs must go on
+                    log.exception("running the jobs of session %s failed", session_id)
             next_wall = self.registry.next_job_wall()
             timeout = MAX_IDLE_SECONDS if next_wall is None else next_wall - time.time()
             try:

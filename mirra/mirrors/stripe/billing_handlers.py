@@ -4,12 +4,38 @@ from __future__ import annotations
 
 from typing import Any
 
+from mirra.mirrors.documents import Document
+from mirra.mirrors.stripe import serializers
 from mirra.mirrors.stripe.context import RequestContext
 from mirra.mirrors.stripe.handlers import listing, search_result, single
+
+INVOICE_INCLUDES = ("payments", "confirmation_secret")  # shown only when expanded
 
 
 def _id(ctx: RequestContext) -> str:
     return ctx.path_params["id"]
+
+
+def invoice(ctx: RequestContext, obj: Document) -> dict[str, Any]:
+    """An invoice, with `expand[]=payments` / `confirmation_secret` filled in when asked for."""
+    expand = ctx.params.get("expand", [])
+    shown = serializers.expand(obj, [path for path in expand if path not in INVOICE_INCLUDES], ctx.ops.load)
+    return {**shown, **ctx.ops.invoice_includes(obj, [path for path in expand if path in INVOICE_INCLUDES])}
+
+
+def subscription(ctx: RequestContext, obj: Document) -> dict[str, Any]:
+    """A subscription; `expand[]=latest_invoice.confirmation_secret` (Stripe's Elements flow) included."""
+    expand = ctx.params.get("expand", [])
+    includes = [path.removeprefix("latest_invoice.") for path in expand
+                if path.removeprefix("latest_invoice.") in INVOICE_INCLUDES and path.startswith("latest_invoice.")]
+    rest = [path for path in expand if path.removeprefix("latest_invoice.") not in INVOICE_INCLUDES]
+    if includes and "latest_invoice" not in rest:
+        rest.append("latest_invoice")
+    shown = serializers.expand(obj, rest, ctx.ops.load)
+    latest = shown.get("latest_invoice")
+    if includes and isinstance(latest, dict):
+        shown["latest_invoice"] = {**latest, **ctx.ops.invoice_includes(latest, includes)}
+    return shown
 
 
 def create_product(ctx: RequestContext) -> dict[str, Any]:
@@ -93,27 +119,27 @@ def list_promotion_codes(ctx: RequestContext) -> dict[str, Any]:
 
 
 def create_subscription(ctx: RequestContext) -> dict[str, Any]:
-    return single(ctx, ctx.ops.create_subscription(ctx.params))
+    return subscription(ctx, ctx.ops.create_subscription(ctx.params))
 
 
 def retrieve_subscription(ctx: RequestContext) -> dict[str, Any]:
-    return single(ctx, ctx.ops.retrieve_subscription(_id(ctx)))
+    return subscription(ctx, ctx.ops.retrieve_subscription(_id(ctx)))
 
 
 def update_subscription(ctx: RequestContext) -> dict[str, Any]:
-    return single(ctx, ctx.ops.update_subscription(_id(ctx), ctx.params))
+    return subscription(ctx, ctx.ops.update_subscription(_id(ctx), ctx.params))
 
 
 def cancel_subscription(ctx: RequestContext) -> dict[str, Any]:
-    return single(ctx, ctx.ops.cancel_subscription(_id(ctx), ctx.params))
+    return subscription(ctx, ctx.ops.cancel_subscription(_id(ctx), ctx.params))
 
 
 def pause_subscription(ctx: RequestContext) -> dict[str, Any]:
-    return single(ctx, ctx.ops.pause_subscription(_id(ctx)))
+    return subscription(ctx, ctx.ops.pause_subscription(_id(ctx)))
 
 
 def resume_subscription(ctx: RequestContext) -> dict[str, Any]:
-    return single(ctx, ctx.ops.resume_subscription(_id(ctx), ctx.params))
+    return subscription(ctx, ctx.ops.resume_subscription(_id(ctx), ctx.params))
 
 
 def list_subscriptions(ctx: RequestContext) -> dict[str, Any]:
@@ -145,19 +171,19 @@ def list_subscription_items(ctx: RequestContext) -> dict[str, Any]:
 
 
 def create_invoice(ctx: RequestContext) -> dict[str, Any]:
-    return single(ctx, ctx.ops.create_invoice(ctx.params))
+    return invoice(ctx, ctx.ops.create_invoice(ctx.params))
 
 
 def create_invoice_preview(ctx: RequestContext) -> dict[str, Any]:
-    return single(ctx, ctx.ops.create_preview(ctx.params))
+    return invoice(ctx, ctx.ops.create_preview(ctx.params))
 
 
 def retrieve_invoice(ctx: RequestContext) -> dict[str, Any]:
-    return single(ctx, ctx.ops.retrieve_invoice(_id(ctx)))
+    return invoice(ctx, ctx.ops.retrieve_invoice(_id(ctx)))
 
 
 def update_invoice(ctx: RequestContext) -> dict[str, Any]:
-    return single(ctx, ctx.ops.update_invoice(_id(ctx), ctx.params))
+    return invoice(ctx, ctx.ops.update_invoice(_id(ctx), ctx.params))
 
 
 def delete_invoice(ctx: RequestContext) -> dict[str, Any]:
@@ -177,23 +203,23 @@ def list_invoice_lines(ctx: RequestContext) -> dict[str, Any]:
 
 
 def finalize_invoice(ctx: RequestContext) -> dict[str, Any]:
-    return single(ctx, ctx.ops.finalize_invoice(_id(ctx), ctx.params))
+    return invoice(ctx, ctx.ops.finalize_invoice(_id(ctx), ctx.params))
 
 
 def pay_invoice(ctx: RequestContext) -> dict[str, Any]:
-    return single(ctx, ctx.ops.pay_invoice(_id(ctx), ctx.params))
+    return invoice(ctx, ctx.ops.pay_invoice(_id(ctx), ctx.params))
 
 
 def void_invoice(ctx: RequestContext) -> dict[str, Any]:
-    return single(ctx, ctx.ops.void_invoice(_id(ctx)))
+    return invoice(ctx, ctx.ops.void_invoice(_id(ctx)))
 
 
 def mark_uncollectible(ctx: RequestContext) -> dict[str, Any]:
-    return single(ctx, ctx.ops.mark_uncollectible(_id(ctx)))
+    return invoice(ctx, ctx.ops.mark_uncollectible(_id(ctx)))
 
 
 def send_invoice(ctx: RequestContext) -> dict[str, Any]:
-    return single(ctx, ctx.ops.send_invoice(_id(ctx)))
+    return invoice(ctx, ctx.ops.send_invoice(_id(ctx)))
 
 
 def list_invoice_payments(ctx: RequestContext) -> dict[str, Any]:

@@ -61,18 +61,19 @@ class BillingCycle(Subscriptions):
         self.schedule_renewal(self.require("subscription", subscription_id))
 
     def end_trial(self, subscription_id: str) -> None:
-        """`trial_end=now`: the trial's end happens at once, with the renewal it brings."""
-        before = self.require("subscription", subscription_id)
-        items = [{**item, "current_period_end": self.now()} for item in before["items"]["data"]]
-        self._save_items(items)
-        self.documents.replace("subscription", {**before, "billing_cycle_anchor": self.now(),
-                                                "items": items_list(subscription_id, items)}, before)
+        """`trial_end=now`: the trial's end happens at once, with the renewal it brings, billed now."""
         self.emit("customer.subscription.trial_will_end", self.require("subscription", subscription_id))
         self.renew_subscription(subscription_id)
         invoice = self.require("subscription", subscription_id)["latest_invoice"]
         if invoice and self.require("invoice", invoice)["status"] == "draft":
             self.cancel_timers(invoice, "finalize_invoice")
             self.collect_now(invoice)
+
+    @timer_action("cancel_at")
+    def cancel_at(self, subscription_id: str) -> None:
+        before = self.require("subscription", subscription_id)
+        if before["status"] not in ENDED and before["cancel_at"] and before["cancel_at"] <= self.now():
+            self.end_subscription(before, "canceled", {**before["cancellation_details"], "reason": "cancellation_requested"})
 
     @timer_action("trial_will_end")
     def notify_trial_will_end(self, subscription_id: str) -> None:

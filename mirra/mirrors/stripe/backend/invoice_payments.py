@@ -214,6 +214,19 @@ class InvoicePayments(Invoices, PaymentIntents):
                 self.settle(invoice, obj)
         return result
 
+    def invoice_includes(self, invoice: Document, names: list[str]) -> dict[str, Any]:
+        """The fields an invoice shows only when expanded: `payments`, `confirmation_secret`."""
+        found: dict[str, Any] = {}
+        payments = self._payments(invoice["id"])
+        if "payments" in names:
+            found["payments"] = {"object": "list", "data": payments, "has_more": False,
+                                 "url": f"/v1/invoices/{invoice['id']}/payments"}
+        if "confirmation_secret" in names:
+            intents = [self.require("payment_intent", p["payment"]["payment_intent"]) for p in payments]
+            waiting = next((intent for intent in intents if intent["status"] in _OPEN_INTENT), None)
+            found["confirmation_secret"] = waiting and {"client_secret": waiting["client_secret"], "type": "payment_intent"}
+        return found
+
     def list_invoice_payments(self, params: dict[str, Any]) -> tuple[list[Document], bool]:
         where = [models.objects.c.parent == params["invoice"]] if "invoice" in params else []
         page, more = self.list_page("invoice_payment", params, where)

@@ -23,7 +23,6 @@ DAY = 86400
 INCOMPLETE_EXPIRY = 23 * 3600
 TRIAL_WILL_END_NOTICE = 3 * DAY
 ENDED = ("canceled", "incomplete_expired")
-_COPIED = ("collection_method", "days_until_due", "description", "off_session")
 
 
 class Subscriptions(InvoicePayments):
@@ -110,6 +109,8 @@ class Subscriptions(InvoicePayments):
             self.documents.insert("subscription_item", item, parent=subscription_id)
         self.fill_invoice(draft, subscription, trial=trial_end is not None)
         self._collect_first_invoice(subscription, draft["id"], behavior, method)
+        if subscription["cancel_at"]:
+            self.schedule_timer("cancel_at", subscription_id, subscription["cancel_at"], subscription["test_clock"])
         return self.require("subscription", subscription_id)
 
     def retrieve_subscription(self, subscription_id: str) -> Document:
@@ -118,42 +119,61 @@ class Subscriptions(InvoicePayments):
     def update_subscription(self, subscription_id: str, params: dict[str, Any]) -> Document:
         before = self.require("subscription", subscription_id)
         self.enter_clock(self.require("customer", before["customer"]))
-        if before["status"] in ENDED and set(params) - {"metadata", "cancellation_details", "expand"}:
-            raise InvalidRequest("A canceled subscription can only update its cancellation_details and metadata.")
-        if before["status"] == "incomplete" and set(params) - {"metadata", "default_source", "default_payment_method", "expand"}:
-            raise InvalidRequest("A subscription with status `incomplete` can only update its `metadata`, "
-                                 "`default_payment_method` and `default_source`.")
+        _check_updatable(before, params)
+        subscription = self._with_fields(before, params)
+        new_cycle = "items" in params and self._change_items(subscription, params)
+        if params.get("trial_end") is not None and before["status"] == "trialing":
+            subscription = self._with_trial_end(subscription, params["trial_end"])
+        self.replace("subscription", subscription, before, lookup=subscription["customer"])
+        if "cancel_at" in params:
+            self.cancel_timers(subscription_id, "cancel_at")
+            if params["cancel_at"]:
+                self.schedule_timer("cancel_at", subscription_id, params["cancel_at"], subscription["test_clock"])
+        if subscription["trial_end"] != before["trial_end"]:
+            self.cancel_timers(subscription_id, "renew_subscription", "trial_will_end", "invoice_upcoming")
+            if subscription["trial_end"] <= self.now():
+                self.end_trial(subscription_id)
+            else:
+                self.schedule_renewal(self.require("subscription", subscription_id))
+        if new_cycle or (params.get("proration_behavior") == "always_invoice" and "items" in params):
+            self._invoice_changes(subscription_id, params.get("payment_behavior", "allow_incomplete"), items=new_cycle)
+        if new_cycle:
+            self.cancel_timers(subscription_id, "renew_subscription", "invoice_upcoming")
+            self.schedule_renewal(self.require("subscription", subscription_id))
+        return self.require("subscription", subscription_id)
+
+    def _with_fields(self, before: Document, params: dict[str, Any]) -> Document:
+        """The plain field changes of an update (no items, no trial)."""
         subscription = dict(before)
-        for name in _COPIED:
-            if name in params and name in subscription:
-                subscription[name] = params[name]
-        if params.get("default_payment_method"):
-            self._subscription_method(self.require("customer", before["customer"]), params["default_payment_method"])
-        for name in ("default_payment_method", "cancel_at", "pause_collection"):
+        for name in ("collection_method", "days_until_due", "description", "cancel_at", "pause_collection"):
             if name in params:
                 subscription[name] = params[name]
+        if "default_payment_method" in params:
+            if params["default_payment_method"]:
+                self._subscription_method(self.require("customer", before["customer"]), params["default_payment_method"])
+            subscription["default_payment_method"] = params["default_payment_method"]
         if "metadata" in params:
             subscription["metadata"] = merge_metadata(before["metadata"], params["metadata"])
         if "cancellation_details" in params:
             subscription["cancellation_details"] = {**before["cancellation_details"], **(params["cancellation_details"] or {})}
         if "cancel_at_period_end" in params:
-            subscription["cancel_at_period_end"] = params["cancel_at_period_end"]
-            subscription["canceled_at"] = self.now() if params["cancel_at_period_end"] else None
-            subscription["cancellation_details"] = {**subscription["cancellation_details"],
-                "reason": "cancellation_requested" if params["cancel_at_period_end"] else None}
-        if params.get("discounts") is not None and "discounts" in params:
-            subscription["discounts"] = self.new_discounts(params["discounts"], before["customer"], subscription=subscription_id)
-        if "items" in params:
-            self._change_items(subscription, params)
-        if params.get("trial_end") == "now" and before["status"] == "trialing":
-            subscription["trial_end"] = self.now()
-        self.replace("subscription", subscription, before, lookup=subscription["customer"])
-        if subscription["trial_end"] != before["trial_end"]:
-            self.cancel_timers(subscription_id, "renew_subscription", "trial_will_end")
-            self.end_trial(subscription_id)
-        if params.get("proration_behavior") == "always_invoice" and "items" in params:
-            self._invoice_changes(subscription_id, params.get("payment_behavior", "allow_incomplete"))
-        return self.require("subscription", subscription_id)
+            ending = params["cancel_at_period_end"]
+            subscription.update(cancel_at_period_end=ending, canceled_at=self.now() if ending else None,
+                                cancellation_details={**subscription["cancellation_details"],
+                                                      "reason": "cancellation_requested" if ending else None})
+        if "discounts" in params:
+            subscription["discounts"] = self.new_discounts(params["discounts"] or [], before["customer"],
+                                                           subscription=before["id"])
+        return subscription
+
+    def _with_trial_end(self, subscription: Document, trial_end: int | str) -> Document:
+        """Move (or end, with `now`) a running trial: the first period ends with it."""
+        end = self.now() if trial_end == "now" else int(trial_end)
+        if trial_end != "now" and end <= self.now():
+            raise InvalidRequest("Invalid timestamp: must be an integer Unix timestamp in the future.", param="trial_end")
+        items = [{**item, "current_period_end": end} for item in subscription["items"]["data"]]
+        self._save_items(items)
+        return {**subscription, "trial_end": end, "billing_cycle_anchor": end, "items": items_list(subscription["id"], items)}
 
     def cancel_subscription(self, subscription_id: str, params: dict[str, Any]) -> Document:
         before = self.require("subscription", subscription_id)
@@ -164,7 +184,7 @@ class Subscriptions(InvoicePayments):
         subscription = self.end_subscription(before, "canceled", details)
         if params.get("invoice_now"):
             self._invoice_changes(subscription_id, "allow_incomplete")
-        return subscription
+        return self.require("subscription", subscription_id)
 
     def end_subscription(self, before: Document, status: str, details: dict[str, Any]) -> Document:
         now = self.now()
@@ -308,53 +328,69 @@ class Subscriptions(InvoicePayments):
         else:
             self.schedule_renewal(stored)
 
-    def _invoice_changes(self, subscription_id: str, behavior: str) -> None:
-        """Bill pending prorations now (`proration_behavior=always_invoice`, `invoice_now`)."""
+    def _invoice_changes(self, subscription_id: str, behavior: str, *, items: bool = False) -> None:
+        """Bill pending prorations now (`always_invoice`, `invoice_now`), with a new period's items on a new cycle."""
         before = self.require("subscription", subscription_id)
         draft = self.draft_for(before, "subscription_update")
         self.replace("subscription", {**before, "latest_invoice": draft["id"]}, before, lookup=before["customer"])
-        self.fill_invoice(draft, before, items=False)
+        self.fill_invoice(draft, before, items=items)
         self.collect_now(draft["id"], raise_decline=behavior == "error_if_incomplete")
 
-    def _change_items(self, subscription: Document, params: dict[str, Any]) -> None:
-        """Apply `items[]` changes, with proration invoice items for the rest of the period."""
+    def _change_items(self, subscription: Document, params: dict[str, Any]) -> bool:
+        """Apply `items[]`, with proration invoice items for the rest of the period.
+
+        Returns whether the billing interval changed: then a new cycle starts now (Stripe resets the
+        anchor and bills the new period at once, crediting the old one's unused time).
+        """
         current = {item["id"]: item for item in subscription["items"]["data"]}
-        changed: list[tuple[Document | None, Document | None]] = []
-        for index, entry in enumerate(params["items"]):
-            old = current.get(entry.get("id", ""))
-            if entry.get("id") and old is None:
-                raise InvalidRequest(f"Invalid subscription_item id: {entry['id']}", param=f"items[{index}][id]")
-            if entry.get("deleted"):
-                if old:
-                    changed.append((old, None))
-                    del current[old["id"]]
-                    self.documents.mark_deleted("subscription_item", old)
-                continue
-            price = self._item_price(entry, f"items[{index}]") if entry.get("price") or entry.get("price_data") else None
-            if old is None:
-                if price is None:
-                    raise ParameterMissing(f"items[{index}][price]")
-                first = subscription["items"]["data"][0]
-                item = self._new_item(subscription["id"], price, entry, (first["current_period_start"], first["current_period_end"]))
-                self.documents.insert("subscription_item", item, parent=subscription["id"])
-            else:
-                item = {**old, "quantity": entry.get("quantity", old["quantity"])}
-                if price is not None:
-                    item.update(price=price, plan=_plan(price))
-                if "metadata" in entry:
-                    item["metadata"] = merge_metadata(old["metadata"], entry["metadata"])
-                self.documents.replace("subscription_item", item, old)
-            changed.append((old, item))
-            current[item["id"]] = item
+        was = subscription["items"]["data"][0]["price"]["recurring"]
+        changed = [self._change_item(subscription, current, entry, index) for index, entry in enumerate(params["items"])]
         if not current:
             raise InvalidRequest("A subscription must have at least one active plan. To cancel a subscription, please "
                                  "use the cancel API endpoint on /v1/subscriptions.", param="items")
-        _check_prices([item["price"] for item in current.values()])
-        subscription["items"] = items_list(subscription["id"], list(current.values()))
+        items = list(current.values())
+        _check_prices([item["price"] for item in items])
+        now_is = items[0]["price"]["recurring"]
+        new_cycle = (was["interval"], was["interval_count"]) != (now_is["interval"], now_is["interval_count"])
         if params.get("proration_behavior", "create_prorations") != "none" and subscription["status"] in ("active", "past_due"):
             at = params.get("proration_date") or self.now()
             for old, new in changed:
-                self._prorate(subscription, old, new, at)
+                self._prorate(subscription, old, None if new_cycle else new, at)
+        if new_cycle:
+            now = self.now()
+            items = [{**item, "current_period_start": now,
+                      "current_period_end": periods.shift(now, now_is["interval"], now_is["interval_count"])} for item in items]
+            subscription["billing_cycle_anchor"] = now
+        self._save_items(items)
+        subscription["items"] = items_list(subscription["id"], items)
+        return new_cycle
+
+    def _change_item(self, subscription: Document, current: dict[str, Document], entry: dict[str, Any],
+                     index: int) -> tuple[Document | None, Document | None]:
+        """One `items[]` entry: a new item, a changed one or a deleted one, as (before, after)."""
+        old = current.get(entry.get("id", ""))
+        if entry.get("id") and old is None:
+            raise InvalidRequest(f"Invalid subscription_item id: {entry['id']}", param=f"items[{index}][id]")
+        if entry.get("deleted"):
+            if old:
+                del current[old["id"]]
+                self.documents.mark_deleted("subscription_item", old)
+            return old, None
+        price = self._item_price(entry, f"items[{index}]") if entry.get("price") or entry.get("price_data") else None
+        if old is None:
+            if price is None:
+                raise ParameterMissing(f"items[{index}][price]")
+            first = subscription["items"]["data"][0]
+            item = self._new_item(subscription["id"], price, entry, (first["current_period_start"], first["current_period_end"]))
+            self.documents.insert("subscription_item", item, parent=subscription["id"])
+        else:
+            item = {**old, "quantity": entry.get("quantity", old["quantity"])}
+            if price is not None:
+                item.update(price=price, plan=_plan(price))
+            if "metadata" in entry:
+                item["metadata"] = merge_metadata(old["metadata"], entry["metadata"])
+        current[item["id"]] = item
+        return old, item
 
     def _prorate(self, subscription: Document, old: Document | None, new: Document | None, at: int) -> None:
         for amount, description, item in self.proration_lines(old, new, at):
@@ -445,6 +481,14 @@ class Subscriptions(InvoicePayments):
         if days is None and params.get("trial_from_plan"):
             days = prices[0]["recurring"]["trial_period_days"]
         return now + days * DAY if days else None
+
+
+def _check_updatable(before: Document, params: dict[str, Any]) -> None:
+    if before["status"] in ENDED and set(params) - {"metadata", "cancellation_details", "expand"}:
+        raise InvalidRequest("A canceled subscription can only update its cancellation_details and metadata.")
+    if before["status"] == "incomplete" and set(params) - {"metadata", "default_source", "default_payment_method", "expand"}:
+        raise InvalidRequest("A subscription with status `incomplete` can only update its `metadata`, "
+                             "`default_payment_method` and `default_source`.")
 
 
 def _check_prices(prices: list[Document]) -> None:
