@@ -97,6 +97,7 @@ def _resolve_preload(directory: str) -> str | None:
     try:
         found = subprocess.run(
             ["node", "-p", f"require.resolve({json.dumps(NODE_PRELOAD)})"],
+            check=False,
             cwd=directory,
             capture_output=True,
             text=True,

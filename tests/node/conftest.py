@@ -66,7 +66,7 @@ class NodeProject:
 
     def run(self, *command: str, timeout: float = 300, **env: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            list(command), cwd=self.path, env={**self.env, **env},
+            list(command), check=False, cwd=self.path, env={**self.env, **env},
             capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL,
         )
 
