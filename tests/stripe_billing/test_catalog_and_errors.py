@@ -54,13 +54,13 @@ def test_bad_subscription_input_gets_stripes_errors_and_changes_nothing(
     one_time = stripe_client.v1.prices.create({"currency": "usd", "unit_amount": 500, "product_data": {"name": "Fee"}})
     no_card = stripe_client.v1.customers.create({"email": "nocard@example.com"})
     cases = [
-        ({"items": [{"price": one_time.id}]}, "The price specified is set to `type=one_time` but this field only accepts "
-         "prices with `type=recurring`.", "items[0][price]"),
+        ({"items": [{"price": one_time.id}]}, ("The price specified is set to `type=one_time` but this field only "
+                                                "accepts prices with `type=recurring`."), "items[0][price]"),
         ({"items": [{"price": "price_missing"}]}, "No such price: 'price_missing'", "items[0][price]"),
         ({"items": [{"price": monthly_price.id}], "colour": "red"}, "Received unknown parameter: colour", "colour"),
         ({"items": [{"price": monthly_price.id}], "payment_behavior": "sometimes"},
-         "Invalid payment_behavior: must be one of allow_incomplete, default_incomplete, error_if_incomplete, or "
-         "pending_if_incomplete", "payment_behavior"),
+         ("Invalid payment_behavior: must be one of allow_incomplete, default_incomplete, error_if_incomplete, or "
+          "pending_if_incomplete"), "payment_behavior"),
     ]
     for params, message, param in cases:
         with pytest.raises(stripe.InvalidRequestError) as refused:

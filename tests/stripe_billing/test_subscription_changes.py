@@ -65,6 +65,27 @@ def test_always_invoice_bills_the_proration_at_once(
     assert stripe_client.v1.invoice_items.list({"customer": active.customer, "pending": True}).data == []
 
 
+def test_switching_to_yearly_starts_a_new_cycle_billed_now(
+    stripe_client: stripe.StripeClient, control: Control, monthly_price: Any, active: Any
+) -> None:
+    yearly = stripe_client.v1.prices.create({"currency": "usd", "unit_amount": 20000, "recurring": {"interval": "year"},
+                                             "product": monthly_price.product})
+    control.advance(15 * DAY)
+    item = active["items"].data[0]
+    switched = stripe_client.v1.subscriptions.update(active.id, {"items": [{"id": item.id, "price": yearly.id}]})
+    new_item = switched["items"].data[0]
+    assert switched.billing_cycle_anchor == new_item.current_period_start > item.current_period_start
+    assert new_item.current_period_end - new_item.current_period_start >= 365 * DAY
+    invoice = stripe_client.v1.invoices.retrieve(switched.latest_invoice)
+    assert (invoice.status, invoice.billing_reason) == ("paid", "subscription_update")
+    credit = [line.amount for line in invoice.lines.data if line.amount < 0]
+    assert len(credit) == 1 and invoice.amount_paid == 20000 + credit[0]
+    found = stripe_client.v1.subscriptions.search({"query": 'status:"active"'}).data
+    assert [s.id for s in found] == [active.id]
+    paid = stripe_client.v1.invoices.search({"query": f'subscription:"{active.id}" AND status:"paid"'}).data
+    assert {i.id for i in paid} == {invoice.id, active.latest_invoice}
+
+
 def test_cancel_at_period_end_can_be_undone_then_ends_the_subscription(
     stripe_client: stripe.StripeClient, hooks: Receiver, control: Control, active: Any
 ) -> None:

@@ -130,8 +130,10 @@ def test_incomplete_subscription_activates_when_its_payment_is_confirmed(
         "payment_behavior": "default_incomplete",
     })
     assert subscription.status == "incomplete"
-    payment = stripe_client.v1.invoice_payments.list({"invoice": subscription.latest_invoice}).data[0]
-    intent = stripe_client.v1.payment_intents.confirm(payment.payment.payment_intent, {"payment_method": "pm_card_visa"})
+    secret = stripe_client.v1.subscriptions.retrieve(subscription.id, {"expand": ["latest_invoice.confirmation_secret"]})
+    client_secret = secret.latest_invoice.confirmation_secret.client_secret
+    intent_id = client_secret.split("_secret_")[0]
+    intent = stripe_client.v1.payment_intents.confirm(intent_id, {"payment_method": "pm_card_visa"})
     assert (intent.status, intent.amount) == ("succeeded", 4000)
     assert stripe_client.v1.subscriptions.retrieve(subscription.id).status == "active"
     assert stripe_client.v1.invoices.retrieve(subscription.latest_invoice).status == "paid"

@@ -181,7 +181,7 @@ class Subscriptions(InvoicePayments):
             raise InvalidRequest("This subscription has already been canceled and cannot be canceled again.")
         self.enter_clock(self.require("customer", before["customer"]))
         details = {**before["cancellation_details"], **(params.get("cancellation_details") or {}), "reason": "cancellation_requested"}
-        subscription = self.end_subscription(before, "canceled", details)
+        self.end_subscription(before, "canceled", details)
         if params.get("invoice_now"):
             self._invoice_changes(subscription_id, "allow_incomplete")
         return self.require("subscription", subscription_id)
