@@ -120,3 +120,19 @@ def test_seed_metadata_and_reset(new_session: Any, trusts_mirra: None) -> None:
     assert "message.inbound" in metadata["simulations"] and metadata["seeds"] == ["starter"]
     assert mirror.post("state/reset", {}).status_code == 200
     assert [n["phone_number"] for n in mirror.state()["objects"]["incoming_phone_number"]] == ["+15017122661"]
+
+
+def test_an_answered_call_asks_its_url_and_hangs_up_on_hangup(
+    client: Client, number: str, account: dict[str, Any], mirror: Mirror, receiver: Receiver
+) -> None:
+    voice_url = f"{receiver.url}/voice"
+    receiver.reply = lambda params: "<Response><Hangup/></Response>" if params.get("CallStatus") == "in-progress" else ""
+    call = client.calls.create(to="+14155550130", from_=number, url=voice_url, status_callback=f"{receiver.url}/status")
+    mirror.advance(5)  # ringing after 1 s, answered after 4 s: Twilio asks the Url, the app hangs up
+    requests = {path: dict(params) for path, params, _ in receiver.wait(2)}
+    headers = next(headers for path, _, headers in receiver.received if path == "/voice")
+    assert RequestValidator(account["authToken"]).validate(voice_url, requests["/voice"], headers["X-Twilio-Signature"])
+    assert (requests["/voice"]["CallSid"], requests["/voice"]["To"], requests["/voice"]["From"]) == (call.sid, "+14155550130", number)
+    assert requests["/status"]["CallStatus"] == "completed"
+    ended = client.calls(call.sid).fetch()
+    assert ended.status == "completed" and int(ended.duration) < 10

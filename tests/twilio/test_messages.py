@@ -11,6 +11,7 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
+from mirra.mirrors.twilio.callbacks import signature
 from tests.twilio.conftest import Mirror, Receiver
 
 
@@ -43,6 +44,11 @@ def test_send_and_follow_to_delivered_with_signed_callbacks(
     assert fetched.date_sent is not None and fetched.date_sent.tzinfo is not None
 
 
+def test_signature_matches_twilios_published_vector() -> None:
+    params = [("CallSid", "CA1234567890ABCDE"), ("Caller", "+14158675309"), ("Digits", "1234"), ("From", "+14158675309"), ("To", "+18005551212")]
+    assert signature("12345", "https://mycompany.com/myapp.php?foo=1&bar=2", params) == "RSOYDt4T1cUTdK1PDd93/VVr8B8="
+
+
 def test_a_failing_callback_is_retried_with_the_same_token(
     client: Client, number: str, mirror: Mirror, receiver: Receiver
 ) -> None:
@@ -54,6 +60,8 @@ def test_a_failing_callback_is_retried_with_the_same_token(
     deliveries = mirror.state()["deliveries"]
     assert [d["eventType"] for d in deliveries] == ["message.sent", "message.delivered"]
     assert [a["status"] for a in deliveries[0]["attempts"]] == [500, 200]
+    sent_token = next(h["I-Twilio-Idempotency-Token"] for _, p, h in received if dict(p)["MessageStatus"] == "sent")
+    assert sent_token == deliveries[0]["eventId"]  # one token per callback, the same on its retry
     assert {dict(p)["MessageStatus"] for _, p, _ in received} == {"sent", "delivered"}
 
 

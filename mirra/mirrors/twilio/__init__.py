@@ -15,7 +15,6 @@ from mirra.mirrors.routing import Router
 from mirra.mirrors.twilio import (
     accounts,
     callbacks,
-    inbound,
     jobs,
     models,
     pipeline,
@@ -23,6 +22,7 @@ from mirra.mirrors.twilio import (
     seeds,
     simulations,
     verify,
+    webhook_answers,
 )
 from mirra.mirrors.twilio.context import MIRROR, Store
 from mirra.mirrors.twilio.formats import API_VERSION
@@ -36,7 +36,7 @@ __all__ = ["jobs", "mirror"]
 CALLBACK_TYPES = (
     "message.queued", "message.sent", "message.delivered", "message.undelivered", "message.failed", "message.canceled",
     "message.received", "call.initiated", "call.ringing", "call.in-progress", "call.completed", "call.busy",
-    "call.no-answer", "call.failed", "call.canceled",
+    "call.no-answer", "call.failed", "call.canceled", "call.answered",
 )
 _HIDDEN = frozenset({"line_type"})
 
@@ -108,4 +108,4 @@ def _retry_schedule(session: Session) -> tuple[float, ...]:
 mirror = TwilioMirror()
 delivery.ROW_SIGNERS[mirror.name] = callbacks.sign_delivery
 delivery.RETRY_SCHEDULES[mirror.name] = _retry_schedule
-delivery.ON_DELIVERED[mirror.name] = inbound.answer_twiml
+delivery.ON_DELIVERED[mirror.name] = webhook_answers.delivered

@@ -3,14 +3,16 @@
 A call moves on the session clock: queued -> ringing -> in-progress -> completed, or ends
 `busy` / `no-answer` / `failed` when its planned outcome says so (the `call.outcome` simulation)
 or `canceled` when the app cancels it before it is answered. Status callbacks go to
-`StatusCallback` for the `StatusCallbackEvent`s asked for (default: `completed` only). mirra does
-not fetch the call's `Url` or run its TwiML.
+`StatusCallback` for the `StatusCallbackEvent`s asked for (default: `completed` only). When the
+call is answered its `Url` is POSTed for TwiML (signed); mirra acts on a leading `<Hangup/>` and
+plays nothing else.
 """
 
 from __future__ import annotations
 
 import math
 from typing import Any
+from xml.etree import ElementTree
 
 from mirra.mirrors.documents import Document
 from mirra.mirrors.twilio import callbacks, magic
@@ -27,6 +29,7 @@ from mirra.mirrors.twilio.numbers import owner_of
 from mirra.mirrors.twilio.paging import page_2010
 
 ADVANCE_JOB = "twilio.call.advance"
+TWIML_REQUESTED = "call.answered"  # the delivery that asks the call's Url for TwiML
 PRICE_PER_MINUTE = 0.0140
 DEFAULT_TALK_SECONDS = 10
 FINAL = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
@@ -103,6 +106,7 @@ def create_call(ctx: RequestContext) -> tuple[int, Any]:
         "account": ctx.account_sid,
         "resource": resource,
         "status_callback": p.get("StatusCallback"),
+        "url": p.get("Url"),
         "events": events,
         "sequence": 0,
         "outcome": {"status": "completed", "talk_seconds": DEFAULT_TALK_SECONDS},
@@ -192,7 +196,40 @@ def _move(store: Store, before: Document, status: str) -> Document:
         doc["answered_at"] = now
     store.save("call", doc, before)
     _callback(store, doc, EVENTS.get(status, "completed"))
+    if status == "in-progress" and doc.get("url"):
+        _request_twiml(store, doc)
     return doc
+
+
+def _request_twiml(store: Store, doc: Document) -> None:
+    """Once answered, Twilio asks the call's `Url` what to do, signed like every webhook."""
+    account = store.get("account", doc["account"])
+    if account is None:
+        return
+    r = doc["resource"]
+    params = {
+        "AccountSid": r["account_sid"], "ApiVersion": API_VERSION, "CallSid": r["sid"], "CallStatus": r["status"],
+        "Called": r["to"], "Caller": r["from"], "Direction": r["direction"], "From": r["from"], "To": r["to"],
+        "CalledCity": "", "CalledCountry": "", "CalledState": "", "CalledZip": "", "CallerCity": "", "CallerCountry": "",
+        "CallerState": "", "CallerZip": "", "FromCity": "", "FromCountry": "", "FromState": "", "FromZip": "",
+        "ToCity": "", "ToCountry": "", "ToState": "", "ToZip": "",
+    }
+    callbacks.send(store, account, doc["url"], params, TWIML_REQUESTED, r["sid"])
+
+
+def follow_twiml(store: Store, delivery: dict[str, Any]) -> None:
+    """The app's TwiML for an answered call: `<Hangup/>` (or `<Reject/>`) ends it now; mirra does
+    not play the other verbs, the call lasts its planned time."""
+    doc = store.get("call", delivery["object_id"])
+    if doc is None or doc["resource"]["status"] != "in-progress":
+        return
+    try:
+        root = ElementTree.fromstring(delivery["response_body"])
+    except ElementTree.ParseError:
+        return  # Twilio reports 12100 (document parse failure) and plays an error
+    verbs = [element.tag for element in root] if root.tag == "Response" else []
+    if verbs[:1] in (["Hangup"], ["Reject"]):
+        finish(store, doc, "completed")
 
 
 def finish(store: Store, before: Document, status: str) -> Document:

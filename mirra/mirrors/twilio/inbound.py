@@ -8,7 +8,7 @@ with TwiML, each `<Message>` is sent back as an `outbound-reply` message, as Twi
 from __future__ import annotations
 
 import mimetypes
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
@@ -17,10 +17,6 @@ from mirra.mirrors.twilio.context import Store
 from mirra.mirrors.twilio.errors import TwilioError
 from mirra.mirrors.twilio.formats import API_VERSION, is_phone_number
 from mirra.mirrors.twilio.numbers import owner_of
-
-if TYPE_CHECKING:
-    from mirra.sessions.registry import Session
-    from mirra.sessions.store import UnitOfWork
 
 RECEIVED = "message.received"
 
@@ -57,11 +53,8 @@ def receive(store: Store, to: str, sender: str, body: str, media: list[str]) -> 
     return resource
 
 
-def answer_twiml(session: Session, uow: UnitOfWork, delivery: dict[str, Any]) -> None:
+def answer_twiml(store: Store, delivery: dict[str, Any]) -> None:
     """After an inbound message's webhook succeeded: send the `<Message>`s of the app's TwiML."""
-    if delivery["event_type"] != RECEIVED or not delivery["response_body"].strip():
-        return
-    store = Store(session, uow)
     inbound = store.get("message", delivery["object_id"])
     try:
         root = ElementTree.fromstring(delivery["response_body"])
