@@ -99,3 +99,29 @@ def test_coupon_and_promotion_code_discount_invoices(
     with pytest.raises(stripe.InvalidRequestError) as refused:
         stripe_client.v1.promotion_codes.create({"promotion": {"type": "coupon", "coupon": once.id}, "code": "WELCOME5"})
     assert refused.value.param == "code"
+
+
+def test_send_invoice_subscription_goes_past_due_and_recovers(
+    stripe_client: stripe.StripeClient, hooks: Receiver, control: Control, monthly_price: Any
+) -> None:
+    control.settings(subscriptionRetryDays=[5], subscriptionFinalAction="mark_unpaid")
+    customer = stripe_client.v1.customers.create({"email": "ap@example.com"})
+    subscription = stripe_client.v1.subscriptions.create({
+        "customer": customer.id, "items": [{"price": monthly_price.id}], "collection_method": "send_invoice",
+        "days_until_due": 7,
+    })
+    assert subscription.status == "active"
+    assert stripe_client.v1.invoices.retrieve(subscription.latest_invoice).status == "draft"
+    control.advance(3601)  # finalized an hour later
+    invoice = stripe_client.v1.invoices.retrieve(subscription.latest_invoice)
+    assert invoice.status == "open" and invoice.due_date == invoice.status_transitions.finalized_at + 7 * DAY
+    control.advance(7 * DAY)
+    assert stripe_client.v1.subscriptions.retrieve(subscription.id).status == "past_due"
+    assert hooks.wait_for("invoice.overdue")[0].data.object.id == invoice.id
+    control.advance(5 * DAY)
+    assert stripe_client.v1.subscriptions.retrieve(subscription.id).status == "unpaid"
+    assert stripe_client.v1.invoices.pay(invoice.id, {"paid_out_of_band": True}).status == "paid"
+    assert stripe_client.v1.subscriptions.retrieve(subscription.id).status == "active"
+
+    stripe_client.v1.customers.delete(customer.id)  # Stripe cancels a deleted customer's subscriptions
+    assert stripe_client.v1.subscriptions.retrieve(subscription.id).status == "canceled"

@@ -5,12 +5,11 @@ each module small; they share `BackendBase`.
 """
 
 from mirra.mirrors.stripe.backend.checkout import Checkout
-from mirra.mirrors.stripe.backend.customers import Customers
 from mirra.mirrors.stripe.backend.setup_intents import SetupIntents
 from mirra.mirrors.stripe.backend.webhooks import WebhookEndpoints
 
 
-class StripeBackend(Customers, WebhookEndpoints, Checkout, SetupIntents):
+class StripeBackend(WebhookEndpoints, Checkout, SetupIntents):
     pass
 
 

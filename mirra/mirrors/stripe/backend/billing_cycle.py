@@ -149,7 +149,7 @@ class BillingCycle(Subscriptions):
     def fail_subscription_payment(self, subscription_id: str) -> Document:
         """The bank declines the subscription's next payment now (mirra's `invoice.payment_failed`)."""
         subscription = self.require("subscription", subscription_id)
-        self.enter_clock(self.require("customer", subscription["customer"]))
+        self.enter_clock(subscription)
         invoice = self.documents.get("invoice", subscription["latest_invoice"] or "")
         if invoice is None or invoice["status"] != "open":
             draft = self.draft_for(subscription, "subscription_cycle")

@@ -120,6 +120,8 @@ class Checkout(TestClocks):
         request = self.documents.get("checkout_session_request", f"{session_id}:request")
         params = request["params"] if request else {}
         customer = self._checkout_customer(before, email)
+        if customer is not None:
+            self.enter_clock(customer)
         method = self.resolve_payment_method(payment_method, "payment_method")
         if customer is not None:
             self.attach_payment_method(method["id"], customer["id"])

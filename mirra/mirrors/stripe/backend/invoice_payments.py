@@ -29,6 +29,7 @@ class InvoicePayments(Invoices, PaymentIntents):
 
     def finalize_invoice(self, invoice_id: str, params: dict[str, Any]) -> Document:
         before = self.require("invoice", invoice_id)
+        self.enter_clock(before)
         if before["status"] != "draft":
             raise InvalidRequest("This invoice is already finalized, you can't re-finalize a non-draft invoice.")
         invoice = self.finalized(before, params.get("auto_advance", before["auto_advance"]))
@@ -42,6 +43,7 @@ class InvoicePayments(Invoices, PaymentIntents):
 
     def pay_invoice(self, invoice_id: str, params: dict[str, Any]) -> Document:
         invoice = self.require("invoice", invoice_id)
+        self.enter_clock(invoice)
         if invoice["status"] == "draft":
             invoice = self.finalize_invoice(invoice_id, {})
         if invoice["status"] == "paid":
@@ -58,6 +60,7 @@ class InvoicePayments(Invoices, PaymentIntents):
 
     def void_invoice(self, invoice_id: str) -> Document:
         before = self.require("invoice", invoice_id)
+        self.enter_clock(before)
         if before["status"] not in ("open", "uncollectible"):
             raise InvalidRequest(f"You can only void open or uncollectible invoices. This invoice is {before['status']}.")
         self.cancel_timers(invoice_id)
@@ -73,6 +76,7 @@ class InvoicePayments(Invoices, PaymentIntents):
 
     def mark_uncollectible(self, invoice_id: str) -> Document:
         before = self.require("invoice", invoice_id)
+        self.enter_clock(before)
         if before["status"] != "open":
             raise InvalidRequest(f"You can only mark open invoices as uncollectible. This invoice is {before['status']}.")
         self.cancel_timers(invoice_id)
@@ -82,6 +86,7 @@ class InvoicePayments(Invoices, PaymentIntents):
 
     def send_invoice(self, invoice_id: str) -> Document:
         before = self.require("invoice", invoice_id)
+        self.enter_clock(before)
         if before["collection_method"] != "send_invoice":
             raise InvalidRequest("You can only manually send an invoice if its collection method is 'send_invoice'.")
         invoice = self.finalize_invoice(invoice_id, {}) if before["status"] == "draft" else before

@@ -12,6 +12,7 @@ from typing import Any
 from mirra.mirrors.documents import Document
 from mirra.mirrors.stripe import models, periods
 from mirra.mirrors.stripe.backend.base import merge_metadata
+from mirra.mirrors.stripe.backend.customers import Customers
 from mirra.mirrors.stripe.backend.invoice_payments import InvoicePayments
 from mirra.mirrors.stripe.errors import (
     InvalidRequest,
@@ -25,7 +26,7 @@ TRIAL_WILL_END_NOTICE = 3 * DAY
 ENDED = ("canceled", "incomplete_expired")
 
 
-class Subscriptions(InvoicePayments):
+class Subscriptions(InvoicePayments, Customers):
     def create_subscription(self, params: dict[str, Any]) -> Document:
         customer = self.require("customer", params["customer"], param="customer")
         self.enter_clock(customer)
@@ -118,7 +119,7 @@ class Subscriptions(InvoicePayments):
 
     def update_subscription(self, subscription_id: str, params: dict[str, Any]) -> Document:
         before = self.require("subscription", subscription_id)
-        self.enter_clock(self.require("customer", before["customer"]))
+        self.enter_clock(before)
         _check_updatable(before, params)
         subscription = self._with_fields(before, params)
         new_cycle = "items" in params and self._change_items(subscription, params)
@@ -179,12 +180,20 @@ class Subscriptions(InvoicePayments):
         before = self.require("subscription", subscription_id)
         if before["status"] in ENDED:
             raise InvalidRequest("This subscription has already been canceled and cannot be canceled again.")
-        self.enter_clock(self.require("customer", before["customer"]))
+        self.enter_clock(before)
         details = {**before["cancellation_details"], **(params.get("cancellation_details") or {}), "reason": "cancellation_requested"}
         self.end_subscription(before, "canceled", details)
         if params.get("invoice_now"):
             self._invoice_changes(subscription_id, "allow_incomplete")
         return self.require("subscription", subscription_id)
+
+    def delete_customer(self, customer_id: str) -> Document:
+        """Deleting a customer cancels its subscriptions at once, as Stripe does."""
+        for subscription in self.documents.page("subscription", limit=1000, where=[models.objects.c.lookup == customer_id])[0]:
+            if subscription["status"] not in ENDED:
+                self.end_subscription(subscription, "canceled",
+                                      {**subscription["cancellation_details"], "reason": "cancellation_requested"})
+        return super().delete_customer(customer_id)
 
     def end_subscription(self, before: Document, status: str, details: dict[str, Any]) -> Document:
         now = self.now()
@@ -205,7 +214,7 @@ class Subscriptions(InvoicePayments):
         if before["status"] != "paused":
             raise InvalidRequest("You can only resume subscriptions with a `status` of `paused`. This subscription "
                                  f"has a `status` of `{before['status']}`.")
-        self.enter_clock(self.require("customer", before["customer"]))
+        self.enter_clock(before)
         now = self.now()
         items = self._periods_from(before, now)
         subscription = {**before, "status": "active", "billing_cycle_anchor": now, "items": items_list(subscription_id, items)}

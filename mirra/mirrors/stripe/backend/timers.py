@@ -57,10 +57,10 @@ class Timers(BackendBase):
         self.frozen_at = timer["due"]
         TIMER_ACTIONS[timer["action"]](self, timer["target"])
 
-    def enter_clock(self, customer: Document) -> None:
-        """Work for a customer on a test clock happens at that clock's frozen time."""
-        if customer.get("test_clock") and self.frozen_at is None:
-            clock = self.documents.get("test_clock", customer["test_clock"])
+    def enter_clock(self, obj: Document) -> None:
+        """Work on a test clock's object (its customer, subscription, invoice) happens at the clock's time."""
+        if obj.get("test_clock") and self.frozen_at is None:
+            clock = self.documents.get("test_clock", obj["test_clock"])
             if clock is not None:
                 self.frozen_at = clock["frozen_time"]
 
