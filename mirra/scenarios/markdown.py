@@ -6,12 +6,12 @@
     ## Expected Behavior
     ## Criteria
     - [D] Exactly one email goes to the new user
-      expect: length(state.resend.emails[?contains(to, 'alice@example.com')]) == `1`
+      expect: length(state.resend.objects.email[?contains(to, 'alice@wonderland.dev')]) == `1`
     - [P] Bounces are handled
     ## Config
     mirrors: resend
     fixture: resend:verified-domain
-    command: python signup.py alice@example.com
+    command: python signup.py alice@wonderland.dev
     timeout: 60
     runs: 3
 

@@ -51,7 +51,7 @@ class ResendMirror:
         return self.admin.post("/_mirra/simulate", json={"event": event, **params})
 
     def email_state(self, email_id: str) -> dict[str, Any]:
-        return next(e for e in self.state()["emails"] if e["id"] == email_id)
+        return next(e for e in self.state()["objects"]["email"] if e["id"] == email_id)
 
     def wait_for(self, condition: Callable[[], Any], timeout: float = 20) -> Any:
         """Poll `condition` until it is truthy (deliveries run on the server's loop)."""

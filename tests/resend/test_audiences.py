@@ -93,7 +93,7 @@ def test_broadcast_to_a_segment(sdk: Any, resend_mirror: ResendMirror) -> None:
     sdk.Broadcasts.send({"broadcast_id": broadcast["id"]})
     resend_mirror.advance(3)
     assert sdk.Broadcasts.get(broadcast["id"])["status"] == "sent"
-    emails = {e["to"][0]: e for e in resend_mirror.state()["emails"]}
+    emails = {e["to"][0]: e for e in resend_mirror.state()["objects"]["email"]}
     assert emails["delivered+ada@resend.dev"]["html"] == "<p>Hi Ada</p>"
     assert emails["bounced@resend.dev"]["html"] == "<p>Hi there</p>"
     bounced = sdk.Broadcasts.recipients(broadcast["id"], {"type": "bounced"})["data"]

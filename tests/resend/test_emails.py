@@ -77,7 +77,7 @@ def test_validation_errors_are_resends_and_change_nothing(sdk: Any, resend_mirro
         with pytest.raises(resend.exceptions.ResendError) as raised:
             sdk.Emails.send(params)
         assert (raised.value.code, raised.value.error_type, raised.value.message) == (status, name, message), params
-    assert resend_mirror.state()["emails"] == []
+    assert resend_mirror.state()["objects"]["email"] == []
 
 
 def test_batch_strict_and_permissive(sdk: Any, resend_mirror: ResendMirror) -> None:
@@ -138,7 +138,7 @@ def test_idempotent_retry(sdk: Any, resend_mirror: ResendMirror) -> None:
     params = {"from": SENDER, "to": "delivered@resend.dev", "subject": "Hi", "html": "x"}
     first = sdk.Emails.send(params, options={"idempotency_key": "welcome-user/1"})
     again = sdk.Emails.send(params, options={"idempotency_key": "welcome-user/1"})
-    assert first["id"] == again["id"] and len(resend_mirror.state()["emails"]) == 1
+    assert first["id"] == again["id"] and len(resend_mirror.state()["objects"]["email"]) == 1
     with pytest.raises(resend.exceptions.ResendError) as raised:
         sdk.Emails.send({**params, "subject": "Changed"}, options={"idempotency_key": "welcome-user/1"})
     assert (raised.value.code, raised.value.error_type) == (409, "invalid_idempotent_request")
@@ -148,7 +148,7 @@ def test_idempotent_retry(sdk: Any, resend_mirror: ResendMirror) -> None:
     batch = [params, {**params, "to": "bounced@resend.dev"}]
     sent = sdk.Batch.send(batch, options={"idempotency_key": "batch/1"})
     assert sdk.Batch.send(batch, options={"idempotency_key": "batch/1"})["data"] == sent["data"]
-    assert len(resend_mirror.state()["emails"]) == 3
+    assert len(resend_mirror.state()["objects"]["email"]) == 3
     resend_mirror.advance(24 * 3600 + 1)
     assert sdk.Emails.send(params, options={"idempotency_key": "welcome-user/1"})["id"] != first["id"]
 

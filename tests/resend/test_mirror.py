@@ -14,12 +14,12 @@ from tests.resend.conftest import ResendMirror
 def test_seed_and_state_dump(sdk: Any, resend_mirror: ResendMirror) -> None:
     assert resend_mirror.admin.post("/_mirra/state/reset", json={"seed": "newsletter"}).status_code == 200
     state = resend_mirror.state()
-    assert [d["status"] for d in state["domains"]] == ["verified"]
-    assert {c["first_name"] for c in state["contacts"]} == {"Ada", "Grace", "Alan"}
+    assert [d["status"] for d in state["objects"]["domain"]] == ["verified"]
+    assert {c["first_name"] for c in state["objects"]["contact"]} == {"Ada", "Grace", "Alan"}
     email_id = sdk.Emails.send({"from": "News <news@mail.acme.com>", "to": ["ada@mail.acme.com"],
                                 "bcc": "bounced@resend.dev", "subject": "Hello", "text": "Plain", "html": "<b>Rich</b>"})["id"]
     resend_mirror.advance(3)
-    [email] = resend_mirror.state()["emails"]
+    [email] = resend_mirror.state()["objects"]["email"]
     assert email["id"] == email_id and (email["html"], email["text"]) == ("<b>Rich</b>", "Plain")
     assert [(r["email"], r["type"], r["last_event"]) for r in email["recipients"]] == [
         ("ada@mail.acme.com", "to", "delivered"), ("bounced@resend.dev", "bcc", "bounced")]

@@ -65,4 +65,4 @@ def test_node_sdk_flow(mirra: MirraProcess, resend_mirror: ResendMirror, node_pa
     assert result["invalid"]["error"] == {"statusCode": 422, "message": "Missing `to` field.", "name": "missing_required_field"}
     assert result["topics"]["data"]["topics"][0]["subscription"] == "opt_out"
     assert result["contact"]["data"]["email"] == "node+1@acme.dev" and result["contact"]["data"]["first_name"] == "Node"
-    assert [e["id"] for e in resend_mirror.state()["emails"]] == [sent_id, result["batch"]["data"]["data"][0]["id"]]
+    assert [e["id"] for e in resend_mirror.state()["objects"]["email"]] == [sent_id, result["batch"]["data"]["data"][0]["id"]]

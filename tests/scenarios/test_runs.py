@@ -240,7 +240,7 @@ def mirra_run(mirra: MirraProcess, *args: str, cwd: Path | None = None) -> subpr
                           capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
 
 
-PASSING_EXAMPLES = ["stripe-payment-webhook", "stripe-subscription", "twilio-verify-login"]
+PASSING_EXAMPLES = ["stripe-payment-webhook", "stripe-subscription", "twilio-verify-login", "resend-welcome-email"]
 
 
 @pytest.mark.parametrize("example", PASSING_EXAMPLES)

@@ -49,13 +49,13 @@ class ResendMirror:
         return pipeline.handle(session, request)
 
     def state(self, session: Session) -> dict[str, Any]:
-        """Objects by kind (`emails` with rendered content, recipients and history) plus deliveries."""
-        state: dict[str, Any] = {key: [] for key in models.STATE_KEYS.values()}
+        """`objects` by kind, as every mirror's state (each `email` with its rendered content,
+        recipients and history), plus the webhook deliveries."""
+        objects: dict[str, list[dict[str, Any]]] = {kind: [] for kind in models.KINDS}
         with session.store.unit_of_work() as uow:
             for kind, obj in Documents(uow, models.objects, self.name).all():
-                state[models.STATE_KEYS[kind]].append(views.email_state(obj) if kind == "email" else obj)
-        state["deliveries"] = delivery.deliveries(session, self.name)
-        return state
+                objects[kind].append(views.email_state(obj) if kind == "email" else obj)
+        return {"objects": objects, "deliveries": delivery.deliveries(session, self.name)}
 
     def check_settings(self, changes: dict[str, Any]) -> None:
         settings.check_settings(changes)

@@ -10,16 +10,5 @@ metadata = MetaData()
 
 objects = document_table("resend_objects", metadata)
 
-# The state dump's key for each kind, in the order it shows them.
-STATE_KEYS = {
-    "email": "emails",
-    "domain": "domains",
-    "api_key": "apiKeys",
-    "segment": "segments",
-    "contact": "contacts",
-    "contact_property": "contactProperties",
-    "topic": "topics",
-    "template": "templates",
-    "broadcast": "broadcasts",
-    "webhook": "webhooks",
-}
+# The kinds of the state dump's `objects`, in the order it shows them (Resend's `object` names).
+KINDS = ("email", "domain", "api_key", "segment", "contact", "contact_property", "topic", "template", "broadcast", "webhook")
