@@ -63,6 +63,9 @@ def test_call_progresses_with_signed_callbacks(
         client.calls(call.sid).update(status="completed")
     assert finished.value.code == 21220
     assert [c.sid for c in client.calls.list(status="completed")] == [call.sid]
+    yesterday = datetime.now(UTC) - timedelta(days=1)
+    assert [c.sid for c in client.calls.list(start_time_after=yesterday, end_time_after=yesterday)] == [call.sid]
+    assert client.calls.list(end_time_before=yesterday) == []
 
 
 def test_calls_canceled_busy_and_refused(client: Client, number: str, mirror: Mirror) -> None:

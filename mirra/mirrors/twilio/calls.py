@@ -26,7 +26,7 @@ from mirra.mirrors.twilio.formats import (
     rfc2822,
 )
 from mirra.mirrors.twilio.numbers import owner_of
-from mirra.mirrors.twilio.paging import page_2010
+from mirra.mirrors.twilio.paging import page_2010, within
 
 ADVANCE_JOB = "twilio.call.advance"
 TWIML_REQUESTED = "call.answered"  # the delivery that asks the call's Url for TwiML
@@ -162,11 +162,13 @@ def delete_call(ctx: RequestContext) -> tuple[int, Any]:
 
 
 def list_calls(ctx: RequestContext) -> tuple[int, Any]:
-    calls = [doc["resource"] for doc in reversed(ctx.store.of_account("call", ctx.account_sid))]
+    docs = list(reversed(ctx.store.of_account("call", ctx.account_sid)))
     for name, key in (("To", "to"), ("From", "from"), ("Status", "status"), ("ParentCallSid", "parent_call_sid")):
         if (wanted := ctx.params.get(name)) is not None:
-            calls = [call for call in calls if call[key] == wanted]
-    return page_2010(ctx, "calls", calls)
+            docs = [doc for doc in docs if doc["resource"][key] == wanted]
+    docs = [doc for doc in docs if within(ctx.params, "StartTime", doc.get("started_at"))
+            and within(ctx.params, "EndTime", doc.get("ended_at"))]
+    return page_2010(ctx, "calls", [doc["resource"] for doc in docs])
 
 
 def advance(store: Store, sid: str) -> None:
@@ -193,7 +195,10 @@ def _move(store: Store, before: Document, status: str) -> Document:
     doc = {**before, "resource": resource}
     if status == "in-progress":
         resource["start_time"] = rfc2822(now)
-        doc["answered_at"] = now
+        doc["answered_at"] = doc["started_at"] = now
+    if status in FINAL:
+        doc["ended_at"] = now
+        doc.setdefault("started_at", now)
     store.save("call", doc, before)
     _callback(store, doc, EVENTS.get(status, "completed"))
     if status == "in-progress" and doc.get("url"):

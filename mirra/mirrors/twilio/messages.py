@@ -28,7 +28,7 @@ from mirra.mirrors.twilio.formats import (
     rfc2822,
 )
 from mirra.mirrors.twilio.numbers import owner_of
-from mirra.mirrors.twilio.paging import page_2010
+from mirra.mirrors.twilio.paging import page_2010, within
 from mirra.mirrors.twilio.segments import count_segments
 
 ADVANCE_JOB = "twilio.message.advance"
@@ -264,32 +264,10 @@ def list_messages(ctx: RequestContext) -> tuple[int, Any]:
     for name, key in (("To", "to"), ("From", "from")):
         if (wanted := p.get(name)) is not None:
             docs = [doc for doc in docs if doc["resource"][key] == wanted]
-    docs = [doc for doc in docs if _sent_within(ctx, doc)]
+    docs = [doc for doc in docs if within(ctx.params, "DateSent", doc.get("sent_at"))]
     docs.reverse()  # newest first among equal dates (the sort is stable)
     docs.sort(key=lambda doc: doc.get("sent_at") or doc["created"], reverse=True)
     return page_2010(ctx, "messages", [doc["resource"] for doc in docs])
-
-
-def _sent_within(ctx: RequestContext, doc: Document) -> bool:
-    """The DateSent, DateSent< and DateSent> filters (a bare date means that whole day)."""
-    sent = doc.get("sent_at")
-    for name in ("DateSent", "DateSent<", "DateSent>"):
-        raw = ctx.params.get(name)
-        if raw is None:
-            continue
-        bound = parse_iso(raw)
-        if bound is None:
-            raise TwilioError(20001, f"Invalid {name}: {raw}")
-        if sent is None:
-            return False
-        whole_day = len(raw) == 10
-        if name == "DateSent" and not (bound <= sent < bound + 86400 if whole_day else int(sent) == int(bound)):
-            return False
-        if name == "DateSent<" and not sent <= (bound + 86400 if whole_day else bound):
-            return False
-        if name == "DateSent>" and not sent >= bound:
-            return False
-    return True
 
 
 def _media_of(store: Store, message_sid: str) -> list[Document]:

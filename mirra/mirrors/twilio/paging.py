@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from mirra.mirrors.twilio.context import RequestContext
+from mirra.mirrors.twilio.context import Params, RequestContext
 from mirra.mirrors.twilio.errors import TwilioError
+from mirra.mirrors.twilio.formats import parse_iso
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 1000
@@ -89,3 +90,25 @@ def page_meta(ctx: RequestContext, key: str, items: list[dict[str, Any]], host: 
             "key": key,
         },
     }
+
+
+def within(params: Params, name: str, moment: float | None) -> bool:
+    """The `Name`, `Name<` and `Name>` date filters of 2010 lists (DateSent, StartTime, EndTime):
+    a bare `YYYY-MM-DD` means that whole day; an object without that date matches none."""
+    for suffix in ("", "<", ">"):
+        raw = params.get(name + suffix)
+        if raw is None:
+            continue
+        bound = parse_iso(raw)
+        if bound is None:
+            raise TwilioError(20001, f"Invalid {name + suffix}: {raw}")
+        if moment is None:
+            return False
+        end = bound + 86400 if len(raw) == 10 else bound
+        if suffix == "" and not (bound <= moment < end if len(raw) == 10 else int(moment) == int(bound)):
+            return False
+        if suffix == "<" and not moment <= end:
+            return False
+        if suffix == ">" and not moment >= bound:
+            return False
+    return True
