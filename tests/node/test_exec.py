@@ -38,19 +38,24 @@ def test_an_unmodified_app_reaches_its_session(
     output = json.loads(passed(result).splitlines()[0])
     session_id = re.search(r"kept session (ses_\w+)", result.stderr).group(1)  # type: ignore[union-attr]
     with mirra.control() as control:
-        state = control.get(f"/m/{session_id}/{vendor}/_mirra/state").json()
-        traffic = control.get(f"/v1/sessions/{session_id}/events", params={"follow": "false", "types": "traffic.request_completed"})
-        control.delete(f"/v1/sessions/{session_id}")
-    if vendor == "stripe":
-        assert output["status"] == "succeeded"
-        assert [c["id"] for c in state["objects"]["customer"]] == [output["customer"]]
-        assert [p["id"] for p in state["objects"]["payment_intent"]] == [output["paymentIntent"]]
-    elif vendor == "resend":
-        assert [e["id"] for e in state["emails"]] == [output["email"]]
-    else:
-        assert output["status"] == "queued"
-        assert [m["sid"] for m in state["objects"]["message"]] == [output["message"]]
-    assert f"api.{vendor}.com" in traffic.text
+        try:
+            mirror = f"/m/{session_id}/{vendor}"
+            if vendor == "stripe":
+                assert output["status"] == "succeeded"
+                state = control.get(f"{mirror}/_mirra/state").json()
+                assert [c["id"] for c in state["objects"]["customer"]] == [output["customer"]]
+                assert [p["id"] for p in state["objects"]["payment_intent"]] == [output["paymentIntent"]]
+            elif vendor == "resend":
+                email = control.get(f"{mirror}/emails/{output['email']}", headers={"Authorization": "Bearer re_node_app_key"})
+                assert (email.status_code, email.json()["subject"]) == (200, "From Node")
+            else:
+                assert output["status"] == "queued"
+                state = control.get(f"{mirror}/_mirra/state").json()
+                assert [m["sid"] for m in state["objects"]["message"]] == [output["message"]]
+            traffic = control.get(f"/v1/sessions/{session_id}/events", params={"follow": "false", "types": "traffic.request_completed"})
+            assert f"api.{vendor}.com" in traffic.text
+        finally:
+            control.delete(f"/v1/sessions/{session_id}")
 
 
 def test_mirra_env_appends_the_preload_and_combines_the_callers_ca(
