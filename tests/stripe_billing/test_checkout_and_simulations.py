@@ -53,6 +53,16 @@ def test_payment_checkout_declines_keep_it_open_and_it_expires(
         stripe_client.v1.checkout.sessions.expire(checkout.id)
 
 
+def test_setup_checkout_saves_the_card(stripe_client: stripe.StripeClient, control: Control) -> None:
+    customer = stripe_client.v1.customers.create({"email": "saver@example.com"})
+    checkout = stripe_client.v1.checkout.sessions.create({
+        "mode": "setup", "customer": customer.id, "currency": "usd", "success_url": "https://example.com/ok"})
+    control.admin("POST", "simulate", {"event": "checkout.session.completed", "checkout_session": checkout.id})
+    done = stripe_client.v1.checkout.sessions.retrieve(checkout.id, {"expand": ["setup_intent"]})
+    assert (done.status, done.payment_status, done.setup_intent.status) == ("complete", "no_payment_required", "succeeded")
+    assert stripe_client.v1.customers.payment_methods.list(customer.id).data[0].id == done.setup_intent.payment_method
+
+
 def test_checkout_refuses_mismatched_modes(stripe_client: stripe.StripeClient, monthly_price: Any) -> None:
     with pytest.raises(stripe.InvalidRequestError) as refused:
         stripe_client.v1.checkout.sessions.create({

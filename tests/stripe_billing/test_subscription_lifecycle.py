@@ -56,6 +56,11 @@ def test_trial_ends_then_renews_monthly(
     periods = sorted((line.period.start, line.period.end) for invoice in cycles for line in invoice.lines.data)
     assert all(end == next_start for (_, end), (next_start, _) in itertools.pairwise(periods))
     assert all(invoice.amount_paid == 2000 for invoice in cycles)
+    upcoming = hooks.wait_for("invoice.upcoming", 3)  # a week before each renewal
+    assert {event.data.object.amount_due for event in upcoming} == {2000}
+    assert {event.data.object.parent.subscription_details.subscription for event in upcoming} == {subscription.id}
+    renewals = {line.period.start for invoice in cycles for line in invoice.lines.data}
+    assert all(event.created + 7 * DAY in renewals for event in upcoming)
 
 
 @pytest.mark.parametrize(("final_action", "final_status"), [("cancel", "canceled"), ("mark_unpaid", "unpaid")])
