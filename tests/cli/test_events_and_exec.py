@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
+import http.server
 import json
 import os
+import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import stripe
+import svix.webhooks
 
 from mirra.testing.server import MirraProcess
 from tests.cli.conftest import Run, assert_one_line_error
@@ -97,18 +104,14 @@ def test_exec_keep_and_mistakes(run_cli: Run, mirra: MirraProcess, tmp_path: Pat
     assert_one_line_error(run_cli(mirra.home, "exec", "--seed", "customers", "--", "true"), "MIRROR:SEED")
 
 
-def test_listen_forwards_webhooks_with_a_signing_secret(
-    mirra: MirraProcess, session: dict[str, Any], stripe_client: stripe.StripeClient
-) -> None:
-    import http.server
-    import signal
-    import threading
-
-    received: list[tuple[bytes, str]] = []
+@contextlib.contextmanager
+def listening(mirra: MirraProcess, session_id: str, *args: str) -> Iterator[tuple[subprocess.Popen[str], list[tuple[bytes, dict[str, str]]]]]:
+    """`mirra listen` forwarding to a local receiver; interrupted (Ctrl-C) at the end."""
+    received: list[tuple[bytes, dict[str, str]]] = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_POST(self) -> None:
-            received.append((self.rfile.read(int(self.headers["Content-Length"])), self.headers["Stripe-Signature"]))
+            received.append((self.rfile.read(int(self.headers["Content-Length"])), dict(self.headers)))
             self.send_response(200)
             self.send_header("Content-Length", "0")
             self.end_headers()
@@ -119,21 +122,14 @@ def test_listen_forwards_webhooks_with_a_signing_secret(
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     listener = subprocess.Popen(
-        [sys.executable, "-m", "mirra", "listen", "--session", session["sessionId"],
-         "--forward-to", f"http://127.0.0.1:{server.server_address[1]}/hook"],
+        [sys.executable, "-m", "mirra", "listen", "--session", session_id,
+         "--forward-to", f"http://127.0.0.1:{server.server_address[1]}/hook", *args],
         env={**os.environ, "MIRRA_HOME": str(mirra.home), "COLUMNS": "200"},
         stdout=subprocess.PIPE,
         text=True,
     )
     try:
-        assert listener.stdout is not None
-        ready = listener.stdout.readline()
-        secret = ready.split("signing secret is ")[1].split()[0]
-        stripe_client.v1.customers.create({"name": "listened"})
-        delivery = listener.stdout.readline()
-        assert "customer.created" in delivery and "200" in delivery
-        body, signature = received[0]
-        assert stripe.Webhook.construct_event(body, signature, secret).data.object.name == "listened"
+        yield listener, received
     finally:
         listener.send_signal(signal.SIGINT)
         listener.wait(30)
@@ -141,4 +137,37 @@ def test_listen_forwards_webhooks_with_a_signing_secret(
         listener.stdout.close()
         server.shutdown()
         server.server_close()
+
+
+def test_listen_forwards_webhooks_with_a_signing_secret(
+    mirra: MirraProcess, session: dict[str, Any], stripe_client: stripe.StripeClient
+) -> None:
+    with listening(mirra, session["sessionId"]) as (listener, received):
+        assert listener.stdout is not None
+        secret = listener.stdout.readline().split("signing secret is ")[1].split()[0]
+        stripe_client.v1.customers.create({"name": "listened"})
+        delivery = listener.stdout.readline()
+        assert "customer.created" in delivery and "200" in delivery
+        body, headers = received[0]
+        assert stripe.Webhook.construct_event(body, headers["Stripe-Signature"], secret).data.object.name == "listened"
     assert stripe_client.v1.webhook_endpoints.list().data == []  # removed on Ctrl-C
+
+
+def test_listen_forwards_resend_webhooks_signed_for_svix(mirra: MirraProcess, new_session: Any, run_cli: Run) -> None:
+    session_id = new_session(mirrors=["resend"])["sessionId"]
+    with httpx.Client(base_url=mirra.urls.mirror_url(session_id, "resend"), trust_env=False,
+                      headers={"Authorization": "Bearer re_cli_test"}) as direct:
+        with listening(mirra, session_id, "--mirror", "resend", "--events", "email.sent") as (listener, received):
+            assert listener.stdout is not None
+            secret = listener.stdout.readline().split("signing secret is ")[1].split()[0]
+            sent = direct.post("/emails", json={"from": "onboarding@resend.dev", "to": "delivered@resend.dev",
+                                                "subject": "Hi", "text": "Hello"})
+            assert sent.status_code == 200, sent.text
+            assert "email.sent" in listener.stdout.readline()
+            body, headers = received[0]
+            svix.webhooks.Webhook(secret).verify(body, {k.lower(): v for k, v in headers.items()})  # raises if forged
+            event = json.loads(body)
+            assert event["type"] == "email.sent" and event["data"]["email_id"] == sent.json()["id"]
+        assert direct.get("/webhooks").json()["data"] == []  # removed on Ctrl-C
+    assert_one_line_error(run_cli(mirra.home, "listen", "--mirror", "twilio", "--forward-to", "http://x"),
+                          "forwards the webhooks of stripe and resend")
