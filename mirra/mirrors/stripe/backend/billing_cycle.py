@@ -19,12 +19,7 @@ from typing import Any
 from mirra.mirrors.documents import Document
 from mirra.mirrors.stripe import periods
 from mirra.mirrors.stripe.backend.invoices import subscription_of
-from mirra.mirrors.stripe.backend.subscriptions import (
-    DAY,
-    ENDED,
-    Subscriptions,
-    items_list,
-)
+from mirra.mirrors.stripe.backend.subscriptions import DAY, ENDED, Subscriptions, items_list
 from mirra.mirrors.stripe.backend.timers import timer_action
 from mirra.mirrors.stripe.errors import ParameterMissing
 
@@ -53,7 +48,7 @@ class BillingCycle(Subscriptions):
         unpaid = status == "unpaid"
         draft.update(auto_advance=not unpaid, automatically_finalizes_at=None if unpaid else self.now() + FINALIZE_DELAY)
         subscription["latest_invoice"] = draft["id"]
-        self._save_items(items)
+        self.save_items(items)
         self.replace("subscription", subscription, before, lookup=before["customer"])
         self.fill_invoice(draft, subscription)
         if not unpaid:
@@ -202,7 +197,7 @@ class BillingCycle(Subscriptions):
                                        parent={"invoice_item_details": {"invoice_item": item["id"], "proration": item["proration"],
                                                "proration_details": {"credited_items": None}, "subscription": None},
                                                "subscription_item_details": None, "type": "invoice_item_details"}))
-        return self._totalled(invoice, lines)
+        return self.totalled(invoice, lines)
 
     def _preview_subscription_lines(self, subscription: Document, invoice: Document, details: dict[str, Any]) -> list[Document]:
         at = details.get("proration_date") or self.now()
@@ -212,7 +207,7 @@ class BillingCycle(Subscriptions):
             old = current.get(entry.get("id", ""))
             new = None
             if not entry.get("deleted"):
-                price = self._item_price(entry, "subscription_details[items][0]") if entry.get("price") else (old or {}).get("price")
+                price = self.item_price(entry, "subscription_details[items][0]") if entry.get("price") else (old or {}).get("price")
                 template = old or subscription["items"]["data"][0]
                 new = {**template, "price": price, "quantity": entry.get("quantity", (old or {}).get("quantity", 1))}
             for amount, description, item in self.proration_lines(old, new, at):

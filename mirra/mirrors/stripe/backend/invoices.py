@@ -7,15 +7,12 @@ goes through `InvoicePayments`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from mirra.mirrors.documents import Document
 from mirra.mirrors.stripe import models
-from mirra.mirrors.stripe.backend.base import address_object, merge_metadata
-from mirra.mirrors.stripe.backend.coupons import Coupons
-from mirra.mirrors.stripe.backend.products import Products
-from mirra.mirrors.stripe.backend.timers import Timers
+from mirra.mirrors.stripe.backend.base import merge_metadata
+from mirra.mirrors.stripe.backend.invoice_shapes import InvoiceShapes
 from mirra.mirrors.stripe.errors import InvalidRequest, ParameterMissing
 
 DAY = 86400
@@ -24,7 +21,7 @@ _UPDATABLE = ("auto_advance", "collection_method", "days_until_due", "default_pa
               "due_date", "footer", "statement_descriptor")
 
 
-class Invoices(Timers, Coupons, Products):
+class Invoices(InvoiceShapes):
     def create_invoice(self, params: dict[str, Any]) -> Document:
         customer = self.require("customer", params.get("customer") or "", param="customer") if params.get("customer") else None
         if customer is None:
@@ -49,127 +46,6 @@ class Invoices(Timers, Coupons, Products):
         invoice["discounts"] = self.new_discounts(params.get("discounts"), customer["id"], invoice=invoice["id"])
         include = params.get("pending_invoice_items_behavior") == "include"
         return self.store_invoice(invoice, self.pending_item_lines(invoice["id"], customer["id"], None) if include else [])
-
-    def new_invoice(self, customer: Document, billing_reason: str, *, collection: str, subscription: Document | None,
-                    auto_advance: bool, days_until_due: int | None = None, currency: str | None = None,
-                    period: tuple[int, int] | None = None) -> Document:
-        """An unsaved draft in Stripe's shape (`store_invoice` saves it)."""
-        now = self.now()
-        invoice_id = self.new_id("invoice")
-        start, end = period or (now, now)
-        return {
-            "id": invoice_id,
-            "object": "invoice",
-            "account_country": "US",
-            "account_name": "mirra",
-            "account_tax_ids": None,
-            "amount_due": 0,
-            "amount_overpaid": 0,
-            "amount_paid": 0,
-            "amount_remaining": 0,
-            "amount_shipping": 0,
-            "application": None,
-            "attempt_count": 0,
-            "attempted": False,
-            "auto_advance": auto_advance,
-            "automatic_tax": {"disabled_reason": None, "enabled": False, "liability": None, "provider": None, "status": None},
-            "automatically_finalizes_at": None,
-            "billing_reason": billing_reason,
-            "collection_method": collection,
-            "created": now,
-            "currency": (currency or (subscription or {}).get("currency") or customer.get("currency") or "usd").lower(),
-            "custom_fields": None,
-            "customer": customer["id"],
-            "customer_account": None,
-            "customer_address": customer["address"] and address_object(customer["address"]),
-            "customer_email": customer["email"],
-            "customer_name": customer["name"],
-            "customer_phone": customer["phone"],
-            "customer_shipping": customer["shipping"],
-            "customer_tax_exempt": customer["tax_exempt"],
-            "customer_tax_ids": [],
-            "days_until_due": days_until_due if collection == "send_invoice" else None,
-            "default_payment_method": None,
-            "default_source": None,
-            "default_tax_rates": [],
-            "description": None,
-            "discounts": [],
-            "due_date": None,
-            "effective_at": None,
-            "ending_balance": None,
-            "footer": None,
-            "from_invoice": None,
-            "hosted_invoice_url": None,
-            "invoice_pdf": None,
-            "issuer": {"type": "self"},
-            "last_finalization_error": None,
-            "latest_revision": None,
-            "lines": {"object": "list", "data": [], "has_more": False, "url": f"/v1/invoices/{invoice_id}/lines"},
-            "livemode": False,
-            "metadata": {},
-            "next_payment_attempt": None,
-            "number": None,
-            "on_behalf_of": None,
-            "parent": {"quote_details": None, "subscription_details": {"metadata": subscription["metadata"],
-                       "subscription": subscription["id"]}, "type": "subscription_details"} if subscription else None,
-            "payment_settings": {"default_mandate": None, "payment_method_options": None, "payment_method_types": None},
-            "period_end": end,
-            "period_start": start,
-            "post_payment_credit_notes_amount": 0,
-            "pre_payment_credit_notes_amount": 0,
-            "receipt_number": None,
-            "rendering": None,
-            "shipping_cost": None,
-            "shipping_details": None,
-            "starting_balance": 0,
-            "statement_descriptor": None,
-            "status": "draft",
-            "status_transitions": {"finalized_at": None, "marked_uncollectible_at": None, "paid_at": None, "voided_at": None},
-            "subtotal": 0,
-            "subtotal_excluding_tax": 0,
-            "test_clock": customer["test_clock"],
-            "total": 0,
-            "total_discount_amounts": [],
-            "total_excluding_tax": 0,
-            "total_pretax_credit_amounts": [],
-            "total_taxes": [],
-            "webhooks_delivered_at": None,
-        }
-
-    def store_invoice(self, invoice: Document, lines: Sequence[Document] = ()) -> Document:
-        """Save a new invoice with its lines: one `invoice.created`, totals already right."""
-        for line in lines:
-            self.documents.insert("line_item", line, parent=invoice["id"])
-        return self.insert("invoice", self._totalled(invoice, list(lines)), lookup=invoice["customer"])
-
-    def add_line(self, invoice_id: str, line: Document) -> None:
-        """Attach one line to a saved draft and recompute its totals."""
-        self.documents.insert("line_item", line, parent=invoice_id)
-        self._retotal(self.require("invoice", invoice_id))
-
-    def line(self, invoice_id: str, amount: int, currency: str, description: str, *, period: tuple[int, int],
-             quantity: int = 1, price: Document | None = None, parent: dict[str, Any]) -> Document:
-        return {
-            "id": self.new_id("line_item"),
-            "object": "line_item",
-            "amount": amount,
-            "currency": currency,
-            "description": description,
-            "discount_amounts": [],
-            "discountable": True,
-            "discounts": [],
-            "invoice": invoice_id,
-            "livemode": False,
-            "metadata": {},
-            "parent": parent,
-            "period": {"end": period[1], "start": period[0]},
-            "pretax_credit_amounts": [],
-            "pricing": {"price_details": {"price": price["id"], "product": price["product"]}, "type": "price_details",
-                        "unit_amount_decimal": price["unit_amount_decimal"]} if price else None,
-            "quantity": quantity,
-            "subtotal": amount,
-            "taxes": [],
-        }
 
     def pending_item_lines(self, invoice_id: str, customer_id: str, subscription_id: str | None) -> list[Document]:
         """Pending invoice items of the customer (and subscription), billed on this invoice: their lines."""
@@ -196,7 +72,7 @@ class Invoices(Timers, Coupons, Products):
             invoice["metadata"] = merge_metadata(before["metadata"], params["metadata"])
         if "discounts" in params and before["status"] == "draft":
             invoice["discounts"] = self.new_discounts(params["discounts"], invoice["customer"], invoice=invoice_id)
-            invoice = self._totalled(invoice, self.invoice_lines(invoice_id))
+            invoice = self.totalled(invoice, self.invoice_lines(invoice_id))
         return self.replace("invoice", invoice, before, lookup=invoice["customer"])
 
     def delete_invoice(self, invoice_id: str) -> Document:
@@ -333,65 +209,6 @@ class Invoices(Timers, Coupons, Products):
                                              "proration_details": {"credited_items": None}, "subscription": subscription},
                     "subscription_item_details": None, "type": "invoice_item_details"},
         )
-
-    def invoice_lines(self, invoice_id: str) -> list[Document]:
-        return self.documents.page("line_item", limit=1000, where=[models.objects.c.parent == invoice_id])[0][::-1]
-
-    def _retotal(self, before: Document) -> Document:
-        invoice = self._totalled(dict(before), self.invoice_lines(before["id"]))
-        return self.replace("invoice", invoice, before, lookup=invoice["customer"])
-
-    def _totalled(self, invoice: Document, lines: list[Document]) -> Document:
-        """Subtotal, discounts (in order, each on what is left) and what is due."""
-        subtotal = sum(line["amount"] for line in lines)
-        discountable = sum(line["amount"] for line in lines if line["discountable"])
-        amounts, left = [], max(0, discountable)
-        for discount_id in invoice["discounts"]:
-            if self.discount_applies(discount_id, invoice["created"]):
-                off = self.discount_amount(discount_id, left)
-                amounts.append({"amount": off, "discount": discount_id})
-                left -= off
-        total = subtotal - sum(entry["amount"] for entry in amounts)
-        due = max(0, total + invoice["starting_balance"]) - invoice["amount_paid"]
-        invoice.update(
-            subtotal=subtotal, subtotal_excluding_tax=subtotal, total=total, total_excluding_tax=total,
-            total_discount_amounts=amounts, amount_due=max(0, total + invoice["starting_balance"]),
-            amount_remaining=max(0, due),
-            lines={**invoice["lines"], "data": lines},
-        )
-        return invoice
-
-    def finalized(self, invoice: Document, auto_advance: bool) -> Document:
-        """Number, URLs, due date; a customer credit balance is applied now."""
-        customer = self.require("customer", invoice["customer"])
-        now = self.now()
-        sequence = customer["next_invoice_sequence"]
-        self.documents.replace("customer", {**customer, "next_invoice_sequence": sequence + 1}, customer,
-                               lookup=customer["email"])  # numbering is not announced as a customer change
-        finalized = {**invoice, "status": "open", "auto_advance": auto_advance, "effective_at": now,
-                     "number": f"{customer['invoice_prefix']}-{sequence:04d}",
-                     "hosted_invoice_url": f"https://invoice.stripe.com/i/acct_mirra/test_{invoice['id']}",
-                     "invoice_pdf": f"https://pay.stripe.com/invoice/acct_mirra/test_{invoice['id']}/pdf",
-                     "automatically_finalizes_at": None,
-                     "status_transitions": {**invoice["status_transitions"], "finalized_at": now}}
-        if invoice["collection_method"] == "send_invoice" and not invoice["due_date"]:
-            finalized["due_date"] = now + (invoice["days_until_due"] or 30) * DAY
-        balance = self.require("customer", invoice["customer"])["balance"]
-        if balance < 0 and finalized["total"] > 0:
-            applied = max(balance, -finalized["total"])
-            finalized["starting_balance"] = applied
-            self.adjust_balance(invoice["customer"], -applied)
-        elif finalized["total"] < 0:
-            self.adjust_balance(invoice["customer"], finalized["total"])
-        finalized["ending_balance"] = min(0, finalized["total"])
-        totalled = self._totalled(finalized, finalized["lines"]["data"])
-        self.use_discounts([entry["discount"] for entry in totalled["total_discount_amounts"] if entry["amount"] > 0])
-        return totalled
-
-    def adjust_balance(self, customer_id: str, change: int) -> None:
-        customer = self.require("customer", customer_id)
-        self.replace("customer", {**customer, "balance": customer["balance"] + change}, customer, lookup=customer["email"])
-
 
 def subscription_of(invoice: Document) -> str | None:
     return ((invoice["parent"] or {}).get("subscription_details") or {}).get("subscription")
