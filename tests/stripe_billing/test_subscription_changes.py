@@ -136,3 +136,20 @@ def test_trial_without_payment_method_pauses_then_resumes(
     invoice = stripe_client.v1.invoices.retrieve(resumed.latest_invoice)
     assert (invoice.status, invoice.amount_paid) == ("paid", 2000)
     assert hooks.wait_for("customer.subscription.resumed")[0].data.object.id == subscription.id
+
+
+def test_future_billing_cycle_anchor_prorates_the_first_period(
+    stripe_client: stripe.StripeClient, control: Control, monthly_price: Any
+) -> None:
+    customer = customer_with_card(stripe_client)
+    created = stripe_client.v1.customers.retrieve(customer.id).created
+    anchor = created + 10 * DAY
+    subscription = stripe_client.v1.subscriptions.create({
+        "customer": customer.id, "items": [{"price": monthly_price.id}], "billing_cycle_anchor": anchor})
+    item = subscription["items"].data[0]
+    assert (item.current_period_end, subscription.billing_cycle_anchor) == (anchor, anchor)
+    first = stripe_client.v1.invoices.retrieve(subscription.latest_invoice)
+    assert 0 < first.amount_paid < 2000  # about a third of a month
+    control.advance(10 * DAY + 3601)
+    renewal = stripe_client.v1.invoices.retrieve(stripe_client.v1.subscriptions.retrieve(subscription.id).latest_invoice)
+    assert (renewal.amount_paid, renewal.lines.data[0].period.start) == (2000, anchor)

@@ -106,6 +106,19 @@ def test_failing_card_goes_past_due_then_retries_run_out(
     assert stripe_client.v1.subscriptions.retrieve(subscription.id).status == "active"
 
 
+def test_a_renewal_needing_authentication_asks_for_action(
+    stripe_client: stripe.StripeClient, hooks: Receiver, control: Control, monthly_price: Any
+) -> None:
+    customer = customer_with_card(stripe_client, "pm_card_authenticationRequired")
+    subscription = stripe_client.v1.subscriptions.create({
+        "customer": customer.id, "items": [{"price": monthly_price.id}], "trial_period_days": 1})
+    control.advance(DAY + 3601)
+    assert stripe_client.v1.subscriptions.retrieve(subscription.id).status == "past_due"
+    assert _after(hooks.events(), "invoice.finalized")[-5:] == [
+        "charge.failed", "payment_intent.payment_failed", "invoice.payment_action_required", "invoice.payment_failed",
+        "customer.subscription.updated"]
+
+
 def test_incomplete_subscription_expires_after_23_hours(
     stripe_client: stripe.StripeClient, hooks: Receiver, control: Control, monthly_price: Any
 ) -> None:

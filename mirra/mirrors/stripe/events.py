@@ -150,7 +150,7 @@ EVENT_TYPES = (
     "coupon.deleted", "coupon.updated", "customer.subscription.created", "customer.subscription.deleted",
     "customer.subscription.paused", "customer.subscription.resumed", "customer.subscription.trial_will_end",
     "customer.subscription.updated", "invoice.created", "invoice.deleted", "invoice.finalized",
-    "invoice.marked_uncollectible", "invoice.overdue", "invoice.paid", "invoice.payment_failed",
+    "invoice.marked_uncollectible", "invoice.overdue", "invoice.paid", "invoice.payment_action_required", "invoice.payment_failed",
     "invoice.payment_succeeded", "invoice.sent", "invoice.upcoming", "invoice.updated", "invoice.voided",
     "invoice_payment.paid", "invoiceitem.created", "invoiceitem.deleted", "price.created", "price.deleted",
     "price.updated", "product.created", "product.deleted", "product.updated", "promotion_code.created",

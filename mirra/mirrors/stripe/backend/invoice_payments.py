@@ -115,6 +115,8 @@ class InvoicePayments(Invoices, PaymentIntents):
                 self.confirm_payment_intent(intent["id"], {"payment_method": method, "off_session": off_session})
         except CardError as error:
             self.attempting = False
+            if error.code == "authentication_required":
+                self.emit("invoice.payment_action_required", self.require("invoice", invoice_id))
             failed = self.record_failure(self.require("invoice", invoice_id))
             if raise_decline:
                 error.keeps_changes = keep_failure
@@ -125,6 +127,8 @@ class InvoicePayments(Invoices, PaymentIntents):
         intent = self.require("payment_intent", intent["id"])
         if intent["status"] == "succeeded":
             return self.settle(self.require("invoice", invoice_id), intent)
+        if intent["status"] == "requires_action":  # 3-D Secure: the customer has to confirm on session
+            self.emit("invoice.payment_action_required", self.require("invoice", invoice_id))
         return self.record_failure(self.require("invoice", invoice_id))
 
     def invoice_intent(self, invoice: Document, method: str | None) -> Document:

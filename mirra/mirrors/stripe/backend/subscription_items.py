@@ -14,11 +14,12 @@ from mirra.mirrors.stripe.errors import InvalidRequest, ParameterMissing
 
 class SubscriptionItems(Invoices):
     def subscription_lines(self, subscription: Document, invoice_id: str, *, trial: bool = False) -> list[Document]:
+        """One line per item for its current period (a short first period before a future anchor is prorated)."""
         lines = []
         for item in subscription["items"]["data"]:
             price, quantity = item["price"], item["quantity"]
             product = self.documents.get("product", price["product"], include_deleted=True) or {"name": price["product"]}
-            amount = 0 if trial else self.price_amount(price, quantity)
+            amount = 0 if trial else round(self.price_amount(price, quantity) * _short_period_share(subscription, item))
             description = (f"Trial period for {product['name']}" if trial else
                            f"{quantity} × {product['name']} (at {_money(price)} / {price['recurring']['interval']})")
             lines.append(self.line(invoice_id, amount, price["currency"], description, quantity=quantity, price=price,
@@ -141,6 +142,16 @@ class SubscriptionItems(Invoices):
             "subscription": subscription_id,
             "tax_rates": [],
         }
+
+
+def _short_period_share(subscription: Document, item: Document) -> float:
+    """The share of a full period that a first period ending at a future `billing_cycle_anchor` covers."""
+    start, end = item["current_period_start"], item["current_period_end"]
+    if end != subscription["billing_cycle_anchor"] or subscription["trial_end"] == end or start >= end:
+        return 1.0
+    recurring = item["price"]["recurring"]
+    full = end - periods.shift(end, recurring["interval"], -recurring["interval_count"])
+    return min(1.0, (end - start) / full)
 
 
 def check_prices(prices: list[Document]) -> None:
