@@ -153,3 +153,23 @@ def test_future_billing_cycle_anchor_prorates_the_first_period(
     control.advance(10 * DAY + 3601)
     renewal = stripe_client.v1.invoices.retrieve(stripe_client.v1.subscriptions.retrieve(subscription.id).latest_invoice)
     assert (renewal.amount_paid, renewal.lines.data[0].period.start) == (2000, anchor)
+
+
+def test_subscription_items_api(stripe_client: stripe.StripeClient, monthly_price: Any, active: Any) -> None:
+    addon = stripe_client.v1.prices.create({"currency": "usd", "unit_amount": 300, "recurring": {"interval": "month"},
+                                            "product_data": {"name": "Extra seat"}})
+    added = stripe_client.v1.subscription_items.create({"subscription": active.id, "price": addon.id, "quantity": 2,
+                                                        "proration_behavior": "none"})
+    assert (added.quantity, added.price.id, added.subscription) == (2, addon.id, active.id)
+    assert added.current_period_end == active["items"].data[0].current_period_end
+    changed = stripe_client.v1.subscription_items.update(added.id, {"quantity": 5, "proration_behavior": "none"})
+    assert changed.quantity == 5
+    listed = stripe_client.v1.subscription_items.list({"subscription": active.id}).data
+    assert {item.id for item in listed} == {added.id, active["items"].data[0].id}
+    assert stripe_client.v1.subscription_items.delete(added.id, {"proration_behavior": "none"}).deleted
+    remaining = stripe_client.v1.subscriptions.retrieve(active.id)["items"].data
+    assert [item.price.id for item in remaining] == [monthly_price.id]
+    with pytest.raises(stripe.InvalidRequestError) as last:
+        stripe_client.v1.subscription_items.delete(remaining[0].id)
+    assert last.value.param == "items"
+    assert stripe_client.v1.invoice_items.list({"customer": active.customer, "pending": True}).data == []
