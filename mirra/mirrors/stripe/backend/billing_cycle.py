@@ -3,6 +3,7 @@
     renew_subscription   period end: cancel (cancel_at_period_end / cancel_at), end a trial
                          (or pause / cancel without a payment method), else a new period and a
                          draft `subscription_cycle` invoice that finalizes an hour later
+    cancel_at            a subscription's `cancel_at` time: canceled then
     trial_will_end       3 days before a trial ends: customer.subscription.trial_will_end
     invoice_upcoming     7 days before a renewal: invoice.upcoming with the preview
     finalize_invoice     draft -> open, then a payment attempt

@@ -34,7 +34,7 @@ def timer_action(name: str) -> Callable[[Callable[[Any, str], None]], Callable[[
 class Timers(BackendBase):
     def schedule_timer(self, action: str, target: str, due: int, clock: str | None) -> None:
         timer = {"id": self.new_id("billing_timer"), "object": "billing_timer", "action": action,
-                 "clock": clock, "created": self.now(), "due": due, "target": target}
+                 "clock": clock, "created": due, "due": due, "target": target}  # `created`: the indexed due time
         self.documents.insert("billing_timer", timer, parent=target, lookup=clock or "session")
         if clock is None:
             self.session.jobs.schedule(self.uow, "stripe", TIMER_JOB, due, {"timer": timer["id"]})
@@ -48,9 +48,16 @@ class Timers(BackendBase):
         return any(timer["action"] == action for timer in self._timers(models.objects.c.parent == target))
 
     def next_timer(self, clock: str, until: int) -> Document | None:
-        """The earliest step a test clock has to run before reaching `until`."""
-        due = [timer for timer in self._timers(models.objects.c.lookup == clock) if timer["due"] <= until]
-        return min(due, key=lambda timer: timer["due"], default=None)
+        """The earliest step a test clock has to run before reaching `until` (ties in scheduling order)."""
+        table = models.objects
+        data = self.uow.conn.execute(
+            select(table.c.data)
+            .where(table.c.kind == "billing_timer", table.c.deleted.is_(False), table.c.lookup == clock,
+                   table.c.created <= until)
+            .order_by(table.c.created, table.c.seq)
+            .limit(1)
+        ).scalar()
+        return None if data is None else json.loads(data)  # type: ignore[no-any-return]
 
     def run_timer(self, timer: Document) -> None:
         self.documents.mark_deleted("billing_timer", timer)
