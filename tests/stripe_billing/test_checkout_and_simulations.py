@@ -87,6 +87,8 @@ def test_seeded_lifecycle_and_a_simulated_payment_failure(
     subscription = stripe_client.v1.subscriptions.list().data[0]
     assert subscription.status == "trialing"
     assert stripe_client.v1.prices.list({"lookup_keys": ["pro_monthly"]}).data[0].unit_amount == 2000
+    control.admin("POST", "simulate", {"event": "customer.subscription.trial_will_end", "subscription": subscription.id})
+    assert hooks.wait_for("customer.subscription.trial_will_end")[0].data.object.id == subscription.id
     control.settings(subscriptionRetryDays=[2])
     stripe_client.v1.subscriptions.update(subscription.id, {"trial_end": "now"})
     assert stripe_client.v1.subscriptions.retrieve(subscription.id).status == "active"
@@ -99,3 +101,8 @@ def test_seeded_lifecycle_and_a_simulated_payment_failure(
     control.advance(2 * DAY + 1)  # the retry charges the working card
     assert stripe_client.v1.subscriptions.retrieve(subscription.id).status == "active"
     assert stripe_client.v1.invoices.retrieve(failed.id).status == "paid"
+
+    preview = control.admin("POST", "simulate", {"event": "invoice.upcoming", "subscription": subscription.id})["result"]
+    assert hooks.wait_for("invoice.upcoming")[0].data.object.amount_due == preview["amount_due"] == 2000
+    control.admin("POST", "simulate", {"event": "customer.subscription.deleted", "subscription": subscription.id})
+    assert hooks.wait_for("customer.subscription.deleted")[0].data.object.status == "canceled"
