@@ -71,6 +71,10 @@ def test_bad_subscription_input_gets_stripes_errors_and_changes_nothing(
     assert nothing_to_charge.value.code == "resource_missing"
     assert nothing_to_charge.value.user_message.startswith(
         "This customer has no attached payment source or default payment method.")
+    with pytest.raises(stripe.InvalidRequestError) as recurring_item:
+        stripe_client.v1.invoice_items.create({"customer": no_card.id, "pricing": {"price": monthly_price.id}})
+    assert recurring_item.value.user_message == ("The price specified is set to `type=recurring` but this field only "
+                                                 "accepts prices with `type=one_time`.")
     assert stripe_client.v1.subscriptions.list({"status": "all"}).data == []
     assert stripe_client.v1.invoices.list().data == []
     assert stripe_client.v1.invoice_items.list().data == []

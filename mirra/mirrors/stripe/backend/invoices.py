@@ -108,6 +108,9 @@ class Invoices(InvoiceShapes):
         price = None
         if (params.get("pricing") or {}).get("price"):
             price = self.require("price", params["pricing"]["price"], param="pricing[price]")
+            if price["type"] != "one_time":
+                raise InvalidRequest("The price specified is set to `type=recurring` but this field only accepts prices "
+                                     "with `type=one_time`.", param="pricing[price]")
         quantity = params.get("quantity", 1)
         if price is not None:
             amount, currency = self.price_amount(price, quantity), price["currency"]
