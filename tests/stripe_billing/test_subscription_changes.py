@@ -110,7 +110,8 @@ def test_cancel_now_then_again_is_refused(stripe_client: stripe.StripeClient, ho
     assert canceled.status == "canceled" and canceled.cancellation_details.reason == "cancellation_requested"
     with pytest.raises(stripe.InvalidRequestError) as refused:
         stripe_client.v1.subscriptions.cancel(active.id)
-    assert refused.value.http_status == 400
+    assert (refused.value.http_status, refused.value.user_message) == (
+        400, "A canceled subscription can only update its cancellation_details and metadata.")
     assert stripe_client.v1.subscriptions.retrieve(active.id).status == "canceled"
     assert hooks.wait_for("customer.subscription.deleted")[0].data.object.id == active.id
     assert stripe_client.v1.subscriptions.list({"customer": active.customer}).data == []  # canceled ones only on request

@@ -175,7 +175,7 @@ class Subscriptions(InvoicePayments, SubscriptionItems, Customers):
     def cancel_subscription(self, subscription_id: str, params: dict[str, Any]) -> Document:
         before = self.require("subscription", subscription_id)
         if before["status"] in ENDED:
-            raise InvalidRequest("This subscription has already been canceled and cannot be canceled again.")
+            raise InvalidRequest("A canceled subscription can only update its cancellation_details and metadata.")
         self.enter_clock(before)
         details = {**before["cancellation_details"], **(params.get("cancellation_details") or {}), "reason": "cancellation_requested"}
         self.end_subscription(before, "canceled", details)
