@@ -8,6 +8,7 @@ import json
 import os
 import shlex
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 
 from mirra.certs import CertificateAuthority
@@ -21,15 +22,23 @@ NODE_PRELOAD = "@mirra/node/register"
 
 
 def session_environment(
-    urls: ServerUrls, session_id: str, home: Path | None = None, *, pythonpath: str | None = None
+    urls: ServerUrls,
+    session_id: str,
+    home: Path | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    cwd: str | None = None,
 ) -> dict[str, str]:
-    """Variable -> value, for the server whose MIRRA_HOME is `home` (default: this one's).
+    """Variable -> value, for the server whose MIRRA_HOME is `home` (default: this one's), to
+    lay over `environ` (default: this process's) for a command run in `cwd` (default: here).
     PYTHONPATH carries the stripe-python trust hook (stripe-python ignores SSL_CERT_FILE and
-    REQUESTS_CA_BUNDLE) ahead of `pythonpath` (default: this process's PYTHONPATH)."""
+    REQUESTS_CA_BUNDLE) ahead of the PYTHONPATH `environ` already holds; the Node variables
+    likewise extend its NODE_EXTRA_CA_CERTS and NODE_OPTIONS."""
+    environ = os.environ if environ is None else environ
     ca = CertificateAuthority(home / "certs" if home else certs_dir())
     proxy = urls.proxy_url(session_id)
     bundle = str(ca.bundle_path)
-    existing = os.environ.get("PYTHONPATH") if pythonpath is None else pythonpath
+    existing = environ.get("PYTHONPATH")
     search_path = str(TRUST_HOOK_DIR) + (os.pathsep + existing if existing else "")
     twilio = default_credentials(session_id)  # the session's default Twilio account
     return {
@@ -42,14 +51,14 @@ def session_environment(
         "SSL_CERT_FILE": bundle,
         "REQUESTS_CA_BUNDLE": bundle,
         "CURL_CA_BUNDLE": bundle,
-        "NODE_EXTRA_CA_CERTS": node_extra_ca_certs(ca, os.environ.get("NODE_EXTRA_CA_CERTS")),
+        "NODE_EXTRA_CA_CERTS": node_extra_ca_certs(ca, environ.get("NODE_EXTRA_CA_CERTS")),
         "MIRRA_CA_BUNDLE": bundle,
         "PYTHONPATH": search_path,
         "MIRRA_SESSION": session_id,
         "MIRRA_API_URL": urls.api_url,
         "TWILIO_ACCOUNT_SID": twilio.account_sid,
         "TWILIO_AUTH_TOKEN": twilio.auth_token,
-        **node_options(os.environ.get("NODE_OPTIONS")),
+        **node_options(environ.get("NODE_OPTIONS"), node_preload(environ, cwd or os.getcwd())),
     }
 
 
@@ -74,11 +83,10 @@ def node_extra_ca_certs(ca: CertificateAuthority, existing: str | None) -> str:
     return str(path)
 
 
-def node_options(existing: str | None) -> dict[str, str]:
+def node_options(existing: str | None, preload: str | None) -> dict[str, str]:
     """NODE_OPTIONS with mirra's preload (`npm i -D @mirra/node`) appended: no Node SDK honours
     HTTPS_PROXY by itself. Left out when the preload cannot be found, since Node would refuse
     to start at all with a --require it cannot resolve."""
-    preload = node_preload(os.getcwd())
     if preload is None:
         return {}
     flag = f"--require {json.dumps(preload) if any(c.isspace() for c in preload) else preload}"
@@ -86,10 +94,10 @@ def node_options(existing: str | None) -> dict[str, str]:
     return {"NODE_OPTIONS": current if flag in current else f"{current} {flag}".strip()}
 
 
-def node_preload(directory: str) -> str | None:
+def node_preload(environ: Mapping[str, str], directory: str) -> str | None:
     """The preload's file: MIRRA_NODE_PRELOAD, else @mirra/node as Node resolves it from
     `directory` (the app's project); None without Node or the package."""
-    return os.environ.get("MIRRA_NODE_PRELOAD") or _resolve_preload(directory)
+    return environ.get("MIRRA_NODE_PRELOAD") or _resolve_preload(directory)
 
 
 @functools.cache

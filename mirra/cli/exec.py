@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import typer
 
@@ -13,6 +14,7 @@ from mirra.cli.client import CliError, ControlClient
 from mirra.cli.environment import node_preload, session_environment
 from mirra.cli.server import ensure_server
 
+NODE_PACKAGE = Path(__file__).resolve().parents[2] / "js"  # @mirra/node, in a mirra checkout
 NODE_COMMANDS = ("node", "npm", "npx", "pnpm", "yarn", "vitest", "jest")
 
 
@@ -44,10 +46,10 @@ def exec_command(
     session_id = session["sessionId"]
     print(f"mirra: session {session_id}; watch it with: mirra events --session {session_id} --follow", file=sys.stderr)
     environment = {**os.environ, **session_environment(server.urls, session_id)}
-    if os.path.basename(command[0]) in NODE_COMMANDS and node_preload(os.getcwd()) is None:
+    if os.path.basename(command[0]) in NODE_COMMANDS and node_preload(os.environ, os.getcwd()) is None:
         print(
             "mirra: @mirra/node is not installed here, so Node's HTTPS calls will not reach mirra; "
-            "add it with: npm install --save-dev @mirra/node",
+            f"add it with: npm install --save-dev {NODE_PACKAGE if NODE_PACKAGE.is_dir() else '@mirra/node'}",
             file=sys.stderr,
         )
     try:

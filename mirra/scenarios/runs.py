@@ -211,7 +211,7 @@ class RunManager:
         run.touch()
         command_env = {
             **env,
-            **session_environment(self.urls, session.id, self.home, pythonpath=env.get("PYTHONPATH")),
+            **session_environment(self.urls, session.id, self.home, environ=env, cwd=cwd),
             "MIRRA_PROMPT": scenario.prompt,
             "MIRRA_SCENARIO": scenario.title,
             "MIRRA_RUN_ID": run.id,

@@ -92,4 +92,4 @@ def test_mirra_exec_says_when_the_package_is_missing(
     project.path = tmp_path
     result = mirra_cli(project, "exec", "--", "node", "-e", "process.exit(0)")
     assert result.returncode == 0
-    assert "npm install --save-dev @mirra/node" in result.stderr
+    assert f"npm install --save-dev {Path(__file__).resolve().parents[2] / 'js'}" in result.stderr
