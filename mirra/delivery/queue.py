@@ -37,10 +37,10 @@ RowSigner = Callable[[dict[str, Any], int], tuple[dict[str, str], str]]
 # payload (Twilio signs the URL too, and repeats the event id as an idempotency token)
 ROW_SIGNERS: dict[str, RowSigner] = {}
 # mirror name -> (session -> seconds to wait after the 1st, 2nd, ... failed attempt)
-RETRY_SCHEDULES: dict[str, Callable[["Session"], tuple[float, ...]]] = {}
+RETRY_SCHEDULES: dict[str, Callable[[Session], tuple[float, ...]]] = {}
 # mirror name -> called in the unit of work that marks a delivery succeeded (e.g. pending_webhooks),
 # with the delivery row plus the receiver's answer as "response_body" (Twilio acts on TwiML replies)
-ON_DELIVERED: dict[str, Callable[["Session", UnitOfWork, dict[str, Any]], None]] = {}
+ON_DELIVERED: dict[str, Callable[[Session, UnitOfWork, dict[str, Any]], None]] = {}
 
 metadata = MetaData()
 
