@@ -19,12 +19,14 @@ from typing import Any
 
 from mirra.mirrors.documents import Document
 from mirra.mirrors.stripe import periods
+from mirra.mirrors.stripe.backend.invoice_shapes import FINALIZE_DELAY
 from mirra.mirrors.stripe.backend.invoices import subscription_of
-from mirra.mirrors.stripe.backend.subscriptions import DAY, ENDED, Subscriptions, items_list
+from mirra.mirrors.stripe.backend.subscription_items import items_list
+from mirra.mirrors.stripe.backend.subscriptions import ENDED, Subscriptions
 from mirra.mirrors.stripe.backend.timers import timer_action
 from mirra.mirrors.stripe.errors import ParameterMissing
+from mirra.mirrors.stripe.periods import DAY
 
-FINALIZE_DELAY = 3600
 
 
 class BillingCycle(Subscriptions):

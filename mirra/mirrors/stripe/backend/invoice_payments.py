@@ -15,8 +15,8 @@ from mirra.mirrors.stripe import models
 from mirra.mirrors.stripe.backend.invoices import Invoices, subscription_of
 from mirra.mirrors.stripe.backend.payment_intents import PaymentIntents
 from mirra.mirrors.stripe.errors import CardError, InvalidRequest
+from mirra.mirrors.stripe.periods import DAY
 
-DAY = 86400
 DUNNING_DEFAULTS: dict[str, Any] = {
     "subscriptionRetryDays": [3, 5, 7],  # days after each failed automatic payment before the next attempt
     "subscriptionFinalAction": "cancel",  # when retries run out: cancel | mark_unpaid | leave_past_due
@@ -229,7 +229,7 @@ class InvoicePayments(Invoices, PaymentIntents):
         payments = self._payments(invoice["id"])
         if "payments" in names:
             found["payments"] = {"object": "list", "data": payments, "has_more": False,
-                                 "url": f"/v1/invoices/{invoice['id']}/payments"}
+                                 "url": f"/v1/invoice_payments?invoice={invoice['id']}"}
         if "confirmation_secret" in names:
             intents = [self.require("payment_intent", p["payment"]["payment_intent"]) for p in payments]
             waiting = next((intent for intent in intents if intent["status"] in _OPEN_INTENT), None)

@@ -15,8 +15,9 @@ from mirra.mirrors.stripe.backend.base import address_object
 from mirra.mirrors.stripe.backend.coupons import Coupons
 from mirra.mirrors.stripe.backend.products import Products
 from mirra.mirrors.stripe.backend.timers import Timers
+from mirra.mirrors.stripe.periods import DAY
 
-DAY = 86400
+FINALIZE_DELAY = 3600  # Stripe finalizes a subscription's draft about an hour after invoice.created
 
 
 class InvoiceShapes(Timers, Coupons, Products):

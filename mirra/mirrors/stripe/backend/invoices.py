@@ -15,8 +15,6 @@ from mirra.mirrors.stripe.backend.base import merge_metadata
 from mirra.mirrors.stripe.backend.invoice_shapes import InvoiceShapes
 from mirra.mirrors.stripe.errors import InvalidRequest, ParameterMissing
 
-DAY = 86400
-FINALIZE_DELAY = 3600  # Stripe finalizes a subscription's draft about an hour after invoice.created
 _UPDATABLE = ("auto_advance", "collection_method", "days_until_due", "default_payment_method", "description",
               "due_date", "footer", "statement_descriptor")
 

@@ -13,10 +13,11 @@ from mirra.mirrors.stripe import models, periods
 from mirra.mirrors.stripe.backend.base import merge_metadata
 from mirra.mirrors.stripe.backend.customers import Customers
 from mirra.mirrors.stripe.backend.invoice_payments import InvoicePayments
+from mirra.mirrors.stripe.backend.invoice_shapes import FINALIZE_DELAY
 from mirra.mirrors.stripe.backend.subscription_items import SubscriptionItems, check_prices, items_list
 from mirra.mirrors.stripe.errors import InvalidRequest, NoPaymentSource, ParameterMissing
+from mirra.mirrors.stripe.periods import DAY
 
-DAY = 86400
 INCOMPLETE_EXPIRY = 23 * 3600
 TRIAL_WILL_END_NOTICE = 3 * DAY
 ENDED = ("canceled", "incomplete_expired")
@@ -304,7 +305,7 @@ class Subscriptions(InvoicePayments, SubscriptionItems, Customers):
         """Trials and free invoices are paid at once; send_invoice waits an hour; otherwise per `payment_behavior`."""
         trial = subscription["status"] == "trialing"
         if subscription["collection_method"] == "send_invoice" and not trial:
-            self.schedule_timer("finalize_invoice", invoice_id, self.now() + 3600, subscription["test_clock"])
+            self.schedule_timer("finalize_invoice", invoice_id, self.now() + FINALIZE_DELAY, subscription["test_clock"])
         elif behavior == "default_incomplete" and not trial:
             invoice = self.finalize_invoice(invoice_id, {})
             if invoice["status"] == "open":
