@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from mirra.errors import MirraError
+from mirra.mirrors.settings import check_rate_limit, check_retry_schedule, invalid_setting
 from mirra.mirrors.resend import webhooks
 
 if TYPE_CHECKING:
@@ -26,9 +26,7 @@ def resend_settings(session: Session) -> dict[str, Any]:
 
 
 def check_settings(changes: dict[str, Any]) -> None:
-    limit = changes.get("rateLimitPerSecond", 1)
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        _invalid("rateLimitPerSecond", "must be a positive integer", "E.g. 2 (older accounts), 5 (default) or 100.")
+    check_rate_limit(changes, "E.g. 2 (older accounts), 5 (default) or 100.", nullable=False)
     if "invalidApiKeyStatus" in changes and changes["invalidApiKeyStatus"] not in (400, 401, 403):
         _invalid("invalidApiKeyStatus", "must be 400, 401 or 403",
                  "401/400 answer validation_error 'API key is invalid'; 403 answers invalid_api_key.")
@@ -40,13 +38,8 @@ def check_settings(changes: dict[str, Any]) -> None:
         value = changes.get(name, 0)
         if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
             _invalid(name, "must be a number of seconds (0 or more)", "E.g. 2.")
-    delays = changes.get("webhookRetrySeconds", [])
-    if not isinstance(delays, list) or len(delays) > 20 or not all(
-        isinstance(d, int | float) and not isinstance(d, bool) and d > 0 for d in delays
-    ):
-        _invalid("webhookRetrySeconds", "must be a list of positive numbers",
-                 "E.g. [5, 300, 1800, 7200, 18000, 36000] for Resend's real schedule.")
+    check_retry_schedule(changes, "E.g. [5, 300, 1800, 7200, 18000, 36000] for Resend's real schedule.")
 
 
 def _invalid(name: str, problem: str, hint: str) -> None:
-    raise MirraError(400, "mirra.settings.invalid", f"'{name}' {problem}.", hint)
+    raise invalid_setting(name, problem, hint)

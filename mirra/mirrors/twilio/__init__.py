@@ -10,8 +10,8 @@ from sqlalchemy import MetaData
 
 from mirra import __version__
 from mirra.delivery import queue as delivery
-from mirra.errors import MirraError
 from mirra.mirrors.routing import Router
+from mirra.mirrors.settings import check_rate_limit, check_retry_schedule
 from mirra.mirrors.twilio import (
     accounts,
     callbacks,
@@ -77,16 +77,10 @@ class TwilioMirror:
         }
 
     def check_settings(self, changes: dict[str, Any]) -> None:
-        limit = changes.get("rateLimitPerSecond")
-        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
-            raise MirraError(400, "mirra.settings.invalid", "'rateLimitPerSecond' must be a positive integer or null.",
-                             "Over it, requests get Twilio's 429 / 20429; null turns the limit off.")
-        delays = changes.get("webhookRetrySeconds", [])
-        if not isinstance(delays, list) or len(delays) > 20 or not all(
-            isinstance(d, int | float) and not isinstance(d, bool) and d > 0 for d in delays
-        ):
-            raise MirraError(400, "mirra.settings.invalid", "'webhookRetrySeconds' must be a list of positive numbers.",
-                             "E.g. [5]: retry a failed callback once, 5 s of session time later (Twilio's default is one retry).")
+        check_rate_limit(changes, "Over it, requests get Twilio's 429 / 20429; null turns the limit off.")
+        check_retry_schedule(
+            changes, "E.g. [5]: retry a failed callback once, 5 s of session time later (Twilio's default is one retry)."
+        )
 
     def seed_names(self) -> list[str]:
         return seeds.seed_names()
