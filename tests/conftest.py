@@ -13,6 +13,7 @@ import pytest
 import stripe
 
 from mirra.testing.server import MirraProcess, running_mirra
+from tests.webhook_receiver import Receiver, receiving
 
 SessionFactory = Callable[..., dict[str, Any]]
 
@@ -63,3 +64,10 @@ def stripe_client_for(session: dict[str, Any], api_key: str = "sk_test_mirra") -
         api_key, http_client=stripe.RequestsClient(proxy=session["proxyUrl"]), max_network_retries=0
     )
 
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A local webhook endpoint (see tests/webhook_receiver.py)."""
+    with receiving() as endpoint:
+        yield endpoint

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-import http.server
 import json
 import os
 import signal
 import subprocess
 import sys
 import textwrap
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +20,7 @@ import svix.webhooks
 
 from mirra.testing.server import MirraProcess
 from tests.cli.conftest import Run, assert_one_line_error
+from tests.webhook_receiver import Receiver, receiving
 
 
 def wait_for(condition: Any, timeout: float = 30) -> None:
@@ -105,51 +104,36 @@ def test_exec_keep_and_mistakes(run_cli: Run, mirra: MirraProcess, tmp_path: Pat
 
 
 @contextlib.contextmanager
-def listening(mirra: MirraProcess, session_id: str, *args: str) -> Iterator[tuple[subprocess.Popen[str], list[tuple[bytes, dict[str, str]]]]]:
+def listening(mirra: MirraProcess, session_id: str, *args: str) -> Iterator[tuple[subprocess.Popen[str], Receiver]]:
     """`mirra listen` forwarding to a local receiver; interrupted (Ctrl-C) at the end."""
-    received: list[tuple[bytes, dict[str, str]]] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            received.append((self.rfile.read(int(self.headers["Content-Length"])), dict(self.headers)))
-            self.send_response(200)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    listener = subprocess.Popen(
-        [sys.executable, "-m", "mirra", "listen", "--session", session_id,
-         "--forward-to", f"http://127.0.0.1:{server.server_address[1]}/hook", *args],
-        env={**os.environ, "MIRRA_HOME": str(mirra.home), "COLUMNS": "200"},
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        yield listener, received
-    finally:
-        listener.send_signal(signal.SIGINT)
-        listener.wait(30)
-        assert listener.stdout is not None
-        listener.stdout.close()
-        server.shutdown()
-        server.server_close()
+    with receiving() as receiver:
+        listener = subprocess.Popen(
+            [sys.executable, "-m", "mirra", "listen", "--session", session_id, "--forward-to", f"{receiver.url}/hook", *args],
+            env={**os.environ, "MIRRA_HOME": str(mirra.home), "COLUMNS": "200"},
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            yield listener, receiver
+        finally:
+            listener.send_signal(signal.SIGINT)
+            listener.wait(30)
+            assert listener.stdout is not None
+            listener.stdout.close()
 
 
 def test_listen_forwards_webhooks_with_a_signing_secret(
     mirra: MirraProcess, session: dict[str, Any], stripe_client: stripe.StripeClient
 ) -> None:
-    with listening(mirra, session["sessionId"]) as (listener, received):
+    with listening(mirra, session["sessionId"]) as (listener, receiver):
         assert listener.stdout is not None
         secret = listener.stdout.readline().split("signing secret is ")[1].split()[0]
         stripe_client.v1.customers.create({"name": "listened"})
         delivery = listener.stdout.readline()
         assert "customer.created" in delivery and "200" in delivery
-        body, headers = received[0]
-        assert stripe.Webhook.construct_event(body, headers["Stripe-Signature"], secret).data.object.name == "listened"
+        (delivered,) = receiver.wait(1)
+        event = stripe.Webhook.construct_event(delivered.body, delivered.headers["stripe-signature"], secret)
+        assert event.data.object.name == "listened"
     assert stripe_client.v1.webhook_endpoints.list().data == []  # removed on Ctrl-C
 
 
@@ -157,16 +141,16 @@ def test_listen_forwards_resend_webhooks_signed_for_svix(mirra: MirraProcess, ne
     session_id = new_session(mirrors=["resend"])["sessionId"]
     with httpx.Client(base_url=mirra.urls.mirror_url(session_id, "resend"), trust_env=False,
                       headers={"Authorization": "Bearer re_cli_test"}) as direct:
-        with listening(mirra, session_id, "--mirror", "resend", "--events", "email.sent") as (listener, received):
+        with listening(mirra, session_id, "--mirror", "resend", "--events", "email.sent") as (listener, receiver):
             assert listener.stdout is not None
             secret = listener.stdout.readline().split("signing secret is ")[1].split()[0]
             sent = direct.post("/emails", json={"from": "onboarding@resend.dev", "to": "delivered@resend.dev",
                                                 "subject": "Hi", "text": "Hello"})
             assert sent.status_code == 200, sent.text
             assert "email.sent" in listener.stdout.readline()
-            body, headers = received[0]
-            svix.webhooks.Webhook(secret).verify(body, {k.lower(): v for k, v in headers.items()})  # raises if forged
-            event = json.loads(body)
+            (delivered,) = receiver.wait(1)
+            svix.webhooks.Webhook(secret).verify(delivered.body, delivered.headers)  # raises if forged
+            event = json.loads(delivered.body)
             assert event["type"] == "email.sent" and event["data"]["email_id"] == sent.json()["id"]
         assert direct.get("/webhooks").json()["data"] == []  # removed on Ctrl-C
     assert_one_line_error(run_cli(mirra.home, "listen", "--mirror", "twilio", "--forward-to", "http://x"),

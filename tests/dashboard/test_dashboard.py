@@ -3,11 +3,9 @@ token guard. A screenshot of each page is kept under test-output/dashboard/."""
 
 from __future__ import annotations
 
-import http.server
 import os
 import re
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,7 @@ from twilio.rest import Client
 
 from mirra.testing.server import MirraProcess
 from tests.conftest import SessionFactory, stripe_client_for
+from tests.webhook_receiver import Receiver
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "dashboard"
@@ -79,25 +78,6 @@ def shot(page: Page, name: str) -> None:
 
 
 @pytest.fixture
-def webhook_receiver() -> Iterator[str]:
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            self.rfile.read(int(self.headers["Content-Length"]))
-            self.send_response(200)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/hooks"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture
 def resend_sdk(mirra: MirraProcess, monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(mirra.ca_bundle))
     for name in ("NO_PROXY", "no_proxy"):
@@ -111,7 +91,7 @@ def test_a_session_live_in_the_browser(
     mirra: MirraProcess,
     new_session: SessionFactory,
     stripe_trusts_mirra: None,
-    webhook_receiver: str,
+    receiver: Receiver,
     resend_sdk: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -126,7 +106,7 @@ def test_a_session_live_in_the_browser(
     row.locator("a").click()
     expect(page.locator("h1")).to_contain_text(sid)
     client = stripe_client_for(session)
-    client.v1.webhook_endpoints.create({"url": webhook_receiver, "enabled_events": ["*"]})
+    client.v1.webhook_endpoints.create({"url": receiver.url, "enabled_events": ["*"]})
     customer = client.v1.customers.create({"email": "watched@example.com", "name": "Watched"})
     with pytest.raises(stripe.InvalidRequestError):
         client.v1.customers.retrieve("cus_nope")

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import http.server
-import threading
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,52 +12,7 @@ import stripe
 
 from mirra.testing.server import MirraProcess, start_mirra
 from tests.conftest import stripe_client_for
-
-
-@dataclass
-class Receiver:
-    """A local webhook endpoint that records what it gets and fails the first `failures` times."""
-
-    url: str = ""
-    failures: int = 0
-    received: list[tuple[bytes, dict[str, str]]] = field(default_factory=list)
-    attempts: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def wait(self, count: int, timeout: float = 30) -> list[tuple[bytes, dict[str, str]]]:
-        deadline = time.monotonic() + timeout
-        while len(self.received) < count:
-            assert time.monotonic() < deadline, f"{len(self.received)} of {count} webhooks arrived"
-            time.sleep(0.01)
-        return self.received
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    state = Receiver()
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            with state.lock:
-                state.attempts += 1
-                failing = state.attempts <= state.failures
-                if not failing:
-                    state.received.append((body, dict(self.headers)))
-            self.send_response(500 if failing else 200)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/webhooks"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield state
-    server.shutdown()
-    server.server_close()
+from tests.webhook_receiver import Receiver
 
 
 def endpoint(client: stripe.StripeClient, url: str, events: list[str]) -> Any:
@@ -79,17 +30,17 @@ def test_customer_events_are_delivered_signed(
     stripe_client.v1.customers.update(customer.id, {"name": "Wanda", "metadata": {"tier": "gold"}})
     stripe_client.v1.customers.delete(customer.id)  # not subscribed: no delivery
 
-    (created_body, created_headers), (updated_body, updated_headers) = receiver.wait(2)
-    created = stripe.Webhook.construct_event(created_body, created_headers["Stripe-Signature"], hook.secret)
-    updated = stripe.Webhook.construct_event(updated_body, updated_headers["Stripe-Signature"], hook.secret)
+    first, second = receiver.wait(2)
+    created = stripe.Webhook.construct_event(first.body, first.headers["stripe-signature"], hook.secret)
+    updated = stripe.Webhook.construct_event(second.body, second.headers["stripe-signature"], hook.secret)
     assert created.type == "customer.created" and created.data.object.id == customer.id
     assert created.request.idempotency_key == "hook-1" and created.request.id.startswith("req_")
     assert created.api_version == "2026-10-28.endive" and created.livemode is False
     assert updated.type == "customer.updated" and updated.data.object.name == "Wanda"
     assert updated.data.previous_attributes.to_dict() == {"metadata": {"tier": None}, "name": None}
-    assert created_headers["Content-Type"] == "application/json; charset=utf-8"
+    assert first.headers["content-type"] == "application/json; charset=utf-8"
     with pytest.raises(stripe.SignatureVerificationError):
-        stripe.Webhook.construct_event(created_body, created_headers["Stripe-Signature"], "whsec_wrong")
+        stripe.Webhook.construct_event(first.body, first.headers["stripe-signature"], "whsec_wrong")
     state = httpx.get(f"{session['mirrors'][0]['url']}/_mirra/state", trust_env=False).json()
     assert [d["eventType"] for d in state["deliveries"]] == ["customer.created", "customer.updated"]
 
@@ -115,8 +66,8 @@ def test_wildcard_endpoints_and_disabled_ones(stripe_client: stripe.StripeClient
     off = endpoint(stripe_client, receiver.url, ["*"])
     stripe_client.v1.webhook_endpoints.update(off.id, {"disabled": True})
     stripe_client.v1.customers.create({"name": "x"})
-    (body, headers), = receiver.wait(1)
-    assert stripe.Webhook.construct_event(body, headers["Stripe-Signature"], everything.secret).type == "customer.created"
+    (delivered,) = receiver.wait(1)
+    assert stripe.Webhook.construct_event(delivered.body, delivered.headers["stripe-signature"], everything.secret).type == "customer.created"
     listed = stripe_client.v1.webhook_endpoints.list()
     assert {e.id: e.status for e in listed.data} == {everything.id: "enabled", off.id: "disabled"}
     with pytest.raises(stripe.InvalidRequestError) as bad:
@@ -139,12 +90,12 @@ def test_a_failing_receiver_is_retried_on_the_session_clock(
     while not deliveries() or not deliveries()[0]["attempts"]:
         assert time.monotonic() < deadline
         time.sleep(0.01)
-    assert receiver.received == []
+    assert receiver.delivered() == []
     httpx.post(f"{admin}/settings", json={"webhookRetrySeconds": [5, 20]}, trust_env=False)
     httpx.post(f"{admin}/clock/advance", json={"seconds": 10}, trust_env=False)  # the first retry was due at 10 s
     httpx.post(f"{admin}/clock/advance", json={"seconds": 20}, trust_env=False)  # the second, by the new schedule
-    (body, headers), = receiver.wait(1)
-    assert stripe.Webhook.construct_event(body, headers["Stripe-Signature"], hook.secret).type == "customer.created"
+    (delivered,) = receiver.wait(1)
+    assert stripe.Webhook.construct_event(delivered.body, delivered.headers["stripe-signature"], hook.secret).type == "customer.created"
     log = deliveries()[0]
     assert log["status"] == "succeeded"
     assert [a["status"] for a in log["attempts"]] == [500, 500, 200]
@@ -164,7 +115,7 @@ def test_a_pending_webhook_is_delivered_after_a_restart(
     hook = endpoint(client, receiver.url, ["customer.created"])
     client.v1.customers.create({"name": "survivor"})
     deadline = time.monotonic() + 30
-    while receiver.attempts < 1:
+    while len(receiver.attempts) < 1:
         assert time.monotonic() < deadline
         time.sleep(0.01)
     first.stop()  # the retry is still pending, 10 s of session time away
@@ -173,8 +124,8 @@ def test_a_pending_webhook_is_delivered_after_a_restart(
     try:
         admin = f"{second.urls.mirror_url(session['sessionId'], 'stripe')}/_mirra"
         httpx.post(f"{admin}/clock/advance", json={"seconds": 10}, trust_env=False)
-        (body, headers), = receiver.wait(1)
-        event = stripe.Webhook.construct_event(body, headers["Stripe-Signature"], hook.secret)
+        (delivered,) = receiver.wait(1)
+        event = stripe.Webhook.construct_event(delivered.body, delivered.headers["stripe-signature"], hook.secret)
         assert event.data.object.name == "survivor"
     finally:
         second.stop()

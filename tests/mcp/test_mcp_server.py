@@ -18,7 +18,8 @@ from mcp.shared.exceptions import MCPError
 
 from mirra.testing.server import MirraProcess
 from tests.conftest import stripe_client_for
-from tests.e2e.test_stripe_webhooks import Receiver, endpoint, receiver  # noqa: F401 - the fixture
+from tests.e2e.test_stripe_webhooks import endpoint
+from tests.webhook_receiver import Receiver
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 EXAMPLE = REPOSITORY / "examples" / "stripe-payment-webhook" / "scenario.md"
@@ -114,7 +115,7 @@ async def test_a_stripe_call_shows_in_state_and_traffic(agent: Client, stripe_tr
 
 
 async def test_simulated_event_and_a_retried_webhook_are_awaited(
-    agent: Client, stripe_trusts_mirra: None, receiver: Receiver  # noqa: F811 - the imported fixture
+    agent: Client, stripe_trusts_mirra: None, receiver: Receiver
 ) -> None:
     session = await call(agent, "create_session", mirrors=["stripe"])
     session_id = session["sessionId"]
@@ -126,12 +127,12 @@ async def test_simulated_event_and_a_retried_webhook_are_awaited(
     assert simulated["event"] == "customer.created"
     delivery = await call(agent, "wait_for_webhook", session_id=session_id, type="customer.created", timeout_seconds=30)
     assert delivery["status"] == 200 and delivery["url"] == receiver.url and delivery["attempt"] == 1
-    body, headers = receiver.received[-1]
-    event = stripe.Webhook.construct_event(body, headers["Stripe-Signature"], hook.secret)
+    last = receiver.delivered()[-1]
+    event = stripe.Webhook.construct_event(last.body, last.headers["stripe-signature"], hook.secret)
     assert event.type == "customer.created" and event.data.object.email == "sim@example.com"
 
     # The handler fails once: the agent sees the failed attempt, moves the clock to Stripe's retry.
-    receiver.failures = receiver.attempts + 1
+    receiver.failures = len(receiver.attempts) + 1
     intent = stripe_client.v1.payment_intents.create({
         "amount": 1500, "currency": "usd", "payment_method": "pm_card_visa", "confirm": True,
         "automatic_payment_methods": {"enabled": True, "allow_redirects": "never"},

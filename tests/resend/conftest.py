@@ -1,14 +1,12 @@
 """Fixtures for the Resend mirror's tests: a session with the resend mirror, the unmodified
 `resend` SDK pointed at it through the proxy (certificates verified against mirra's CA), the
-mirror's admin routes, and a local webhook receiver."""
+mirror's admin routes (webhooks go to the shared `receiver` fixture)."""
 
 from __future__ import annotations
 
-import http.server
-import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -60,60 +58,6 @@ class ResendMirror:
             assert time.monotonic() < deadline, "condition not met in time"
             time.sleep(0.02)
         return result
-
-
-@dataclass
-class Attempt:
-    body: bytes
-    headers: dict[str, str]
-    status: int
-
-
-@dataclass
-class Receiver:
-    """A local webhook endpoint: records every attempt, answers 500 to the first `failures`."""
-
-    url: str = ""
-    failures: int = 0
-    attempts: list[Attempt] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def delivered(self) -> list[Attempt]:
-        return [attempt for attempt in self.attempts if attempt.status == 200]
-
-    def wait(self, count: int, timeout: float = 20) -> list[Attempt]:
-        """The first `count` successful deliveries, once they have arrived."""
-        deadline = time.monotonic() + timeout
-        while len(self.delivered()) < count:
-            assert time.monotonic() < deadline, f"{len(self.delivered())} of {count} webhooks arrived"
-            time.sleep(0.01)
-        return self.delivered()[:count]
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    state = Receiver()
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            with state.lock:
-                status = 500 if len(state.attempts) < state.failures else 200
-                state.attempts.append(Attempt(body, {k.lower(): v for k, v in self.headers.items()}, status))
-            self.send_response(status)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/resend/webhooks"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield state
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture

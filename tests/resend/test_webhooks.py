@@ -9,7 +9,8 @@ from typing import Any
 
 import svix.webhooks
 
-from tests.resend.conftest import Attempt, Receiver, ResendMirror
+from tests.resend.conftest import ResendMirror
+from tests.webhook_receiver import Attempt, Receiver
 
 SENDER = "Acme <onboarding@resend.dev>"
 

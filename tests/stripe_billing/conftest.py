@@ -1,14 +1,11 @@
-"""Billing fixtures: a signed-webhook receiver, the session's clock and settings, a catalog."""
+"""Billing fixtures: the session's verified Stripe events, its clock and settings, a catalog."""
 
 from __future__ import annotations
 
-import http.server
 import json
 import ssl
-import threading
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -16,69 +13,42 @@ import pytest
 import stripe
 
 from mirra.testing.server import MirraProcess
+from tests.webhook_receiver import Receiver
 
 DAY = 86400
 
 
 @dataclass
-class Receiver:
-    """A local webhook endpoint; `events()` verifies each delivery with stripe.Webhook.construct_event."""
+class StripeHooks:
+    """Every event of the session, delivered to the shared `receiver` and verified with
+    stripe.Webhook.construct_event."""
 
-    url: str = ""
-    secret: str = ""
-    received: list[tuple[bytes, str]] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    receiver: Receiver
+    secret: str
 
     def events(self) -> list[stripe.Event]:
-        with self.lock:
-            received = list(self.received)
-        return [stripe.Webhook.construct_event(body, signature, self.secret) for body, signature in received]
+        return [stripe.Webhook.construct_event(a.body, a.headers["stripe-signature"], self.secret)
+                for a in self.receiver.delivered()]
 
     def types(self) -> list[str]:
         return [event.type for event in self.events()]
 
     def wait_for(self, event_type: str, count: int = 1, timeout: float = 30) -> list[stripe.Event]:
         deadline = time.monotonic() + timeout
-        while (found := [e for e in self.events() if e.type == event_type]) and len(found) < count or not found:
+        while len(found := [e for e in self.events() if e.type == event_type]) < max(count, 1):
             assert time.monotonic() < deadline, f"{event_type} x{count} never arrived; got {self.types()}"
             time.sleep(0.01)
         return found
 
 
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    state = Receiver()
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            with state.lock:
-                state.received.append((body, self.headers["Stripe-Signature"]))
-            self.send_response(200)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/webhooks"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield state
-    server.shutdown()
-    server.server_close()
-
-
-def listen(client: stripe.StripeClient, receiver: Receiver) -> Receiver:
+def listen(client: stripe.StripeClient, receiver: Receiver) -> StripeHooks:
     """Have every event of the session delivered to `receiver`."""
     endpoint = client.v1.webhook_endpoints.create({"url": receiver.url, "enabled_events": ["*"]})
-    receiver.secret = endpoint.secret or ""
-    return receiver
+    return StripeHooks(receiver, endpoint.secret or "")
 
 
 @pytest.fixture
-def hooks(stripe_client: stripe.StripeClient, receiver: Receiver) -> Receiver:
+def hooks(stripe_client: stripe.StripeClient, receiver: Receiver) -> StripeHooks:
     return listen(stripe_client, receiver)
 
 

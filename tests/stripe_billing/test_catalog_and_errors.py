@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 import stripe
 
-from tests.stripe_billing.conftest import Receiver, customer_with_card
+from tests.stripe_billing.conftest import StripeHooks, customer_with_card
 
 
-def test_products_prices_lookup_keys_and_search(stripe_client: stripe.StripeClient, hooks: Receiver) -> None:
+def test_products_prices_lookup_keys_and_search(stripe_client: stripe.StripeClient, hooks: StripeHooks) -> None:
     product = stripe_client.v1.products.create({"name": "Pro plan", "metadata": {"tier": "pro"}})
     monthly = stripe_client.v1.prices.create({"product": product.id, "currency": "usd", "unit_amount": 2000,
                                               "recurring": {"interval": "month"}, "lookup_key": "pro"})

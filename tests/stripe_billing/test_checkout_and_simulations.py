@@ -7,11 +7,12 @@ from typing import Any
 import pytest
 import stripe
 
-from tests.stripe_billing.conftest import DAY, Control, Receiver, listen
+from tests.stripe_billing.conftest import DAY, Control, StripeHooks, listen
+from tests.webhook_receiver import Receiver
 
 
 def test_subscription_checkout_completes_with_subscription_invoice_and_payment(
-    stripe_client: stripe.StripeClient, hooks: Receiver, control: Control, monthly_price: Any
+    stripe_client: stripe.StripeClient, hooks: StripeHooks, control: Control, monthly_price: Any
 ) -> None:
     checkout = stripe_client.v1.checkout.sessions.create({
         "mode": "subscription", "line_items": [{"price": monthly_price.id, "quantity": 2}],
@@ -36,7 +37,7 @@ def test_subscription_checkout_completes_with_subscription_invoice_and_payment(
 
 
 def test_payment_checkout_declines_keep_it_open_and_it_expires(
-    stripe_client: stripe.StripeClient, hooks: Receiver, control: Control
+    stripe_client: stripe.StripeClient, hooks: StripeHooks, control: Control
 ) -> None:
     one_time = stripe_client.v1.prices.create({"currency": "usd", "unit_amount": 1200, "product_data": {"name": "Mug"}})
     checkout = stripe_client.v1.checkout.sessions.create({

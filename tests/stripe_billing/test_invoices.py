@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 import stripe
 
-from tests.stripe_billing.conftest import DAY, Control, Receiver, customer_with_card
+from tests.stripe_billing.conftest import DAY, Control, StripeHooks, customer_with_card
 
 
 def _draft(client: stripe.StripeClient, customer: Any, amount: int = 1500, **params: Any) -> Any:
@@ -15,7 +15,7 @@ def _draft(client: stripe.StripeClient, customer: Any, amount: int = 1500, **par
     return client.v1.invoices.create({"customer": customer.id, "pending_invoice_items_behavior": "include", **params})
 
 
-def test_draft_finalize_pay(stripe_client: stripe.StripeClient, hooks: Receiver) -> None:
+def test_draft_finalize_pay(stripe_client: stripe.StripeClient, hooks: StripeHooks) -> None:
     customer = customer_with_card(stripe_client)
     draft = _draft(stripe_client, customer)
     assert (draft.status, draft.amount_due, draft.auto_advance, draft.number) == ("draft", 1500, False, None)
@@ -37,7 +37,7 @@ def test_draft_finalize_pay(stripe_client: stripe.StripeClient, hooks: Receiver)
         stripe_client.v1.invoices.pay(draft.id)
 
 
-def test_void_and_uncollectible(stripe_client: stripe.StripeClient, hooks: Receiver) -> None:
+def test_void_and_uncollectible(stripe_client: stripe.StripeClient, hooks: StripeHooks) -> None:
     customer = customer_with_card(stripe_client)
     voided = stripe_client.v1.invoices.void_invoice(stripe_client.v1.invoices.finalize_invoice(_draft(stripe_client, customer).id).id)
     assert voided.status == "void" and voided.status_transitions.voided_at is not None
@@ -64,7 +64,7 @@ def test_declined_payment_is_recorded_and_returned_as_a_card_error(stripe_client
     assert (invoice.status, invoice.attempt_count, invoice.attempted) == ("open", 1, True)
 
 
-def test_send_invoice_goes_overdue(stripe_client: stripe.StripeClient, hooks: Receiver, control: Control) -> None:
+def test_send_invoice_goes_overdue(stripe_client: stripe.StripeClient, hooks: StripeHooks, control: Control) -> None:
     customer = stripe_client.v1.customers.create({"email": "ap@example.com"})
     draft = _draft(stripe_client, customer, collection_method="send_invoice", days_until_due=30)
     sent = stripe_client.v1.invoices.send_invoice(draft.id)
@@ -102,7 +102,7 @@ def test_coupon_and_promotion_code_discount_invoices(
 
 
 def test_send_invoice_subscription_goes_past_due_and_recovers(
-    stripe_client: stripe.StripeClient, hooks: Receiver, control: Control, monthly_price: Any
+    stripe_client: stripe.StripeClient, hooks: StripeHooks, control: Control, monthly_price: Any
 ) -> None:
     control.settings(subscriptionRetryDays=[5], subscriptionFinalAction="mark_unpaid")
     customer = stripe_client.v1.customers.create({"email": "ap@example.com"})

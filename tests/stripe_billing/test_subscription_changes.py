@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 import stripe
 
-from tests.stripe_billing.conftest import DAY, Control, Receiver, customer_with_card
+from tests.stripe_billing.conftest import DAY, Control, StripeHooks, customer_with_card
 
 
 @pytest.fixture
@@ -87,7 +87,7 @@ def test_switching_to_yearly_starts_a_new_cycle_billed_now(
 
 
 def test_cancel_at_period_end_can_be_undone_then_ends_the_subscription(
-    stripe_client: stripe.StripeClient, hooks: Receiver, control: Control, active: Any
+    stripe_client: stripe.StripeClient, hooks: StripeHooks, control: Control, active: Any
 ) -> None:
     end = active["items"].data[0].current_period_end
     scheduled = stripe_client.v1.subscriptions.update(active.id, {"cancel_at_period_end": True})
@@ -105,7 +105,7 @@ def test_cancel_at_period_end_can_be_undone_then_ends_the_subscription(
     assert len(stripe_client.v1.invoices.list({"subscription": active.id}).data) == 1  # no renewal
 
 
-def test_cancel_now_then_again_is_refused(stripe_client: stripe.StripeClient, hooks: Receiver, active: Any) -> None:
+def test_cancel_now_then_again_is_refused(stripe_client: stripe.StripeClient, hooks: StripeHooks, active: Any) -> None:
     canceled = stripe_client.v1.subscriptions.cancel(active.id)
     assert canceled.status == "canceled" and canceled.cancellation_details.reason == "cancellation_requested"
     with pytest.raises(stripe.InvalidRequestError) as refused:
@@ -119,7 +119,7 @@ def test_cancel_now_then_again_is_refused(stripe_client: stripe.StripeClient, ho
 
 
 def test_trial_without_payment_method_pauses_then_resumes(
-    stripe_client: stripe.StripeClient, hooks: Receiver, control: Control, monthly_price: Any
+    stripe_client: stripe.StripeClient, hooks: StripeHooks, control: Control, monthly_price: Any
 ) -> None:
     customer = stripe_client.v1.customers.create({"email": "nocard@example.com"})
     subscription = stripe_client.v1.subscriptions.create({

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import stripe
 
-from tests.stripe_billing.conftest import DAY, Control, Receiver, customer_with_card
+from tests.stripe_billing.conftest import DAY, Control, StripeHooks, customer_with_card
 
 
 def _after(events: list[stripe.Event], marker: str) -> list[str]:
@@ -18,7 +18,7 @@ def _after(events: list[stripe.Event], marker: str) -> list[str]:
 
 
 def test_trial_ends_then_renews_monthly(
-    stripe_client: stripe.StripeClient, hooks: Receiver, control: Control, monthly_price: Any
+    stripe_client: stripe.StripeClient, hooks: StripeHooks, control: Control, monthly_price: Any
 ) -> None:
     customer = customer_with_card(stripe_client)
     subscription = stripe_client.v1.subscriptions.create({
@@ -65,7 +65,7 @@ def test_trial_ends_then_renews_monthly(
 
 @pytest.mark.parametrize(("final_action", "final_status"), [("cancel", "canceled"), ("mark_unpaid", "unpaid")])
 def test_failing_card_goes_past_due_then_retries_run_out(
-    stripe_client: stripe.StripeClient, hooks: Receiver, control: Control, monthly_price: Any,
+    stripe_client: stripe.StripeClient, hooks: StripeHooks, control: Control, monthly_price: Any,
     final_action: str, final_status: str,
 ) -> None:
     control.settings(subscriptionRetryDays=[1, 2], subscriptionFinalAction=final_action)
@@ -107,7 +107,7 @@ def test_failing_card_goes_past_due_then_retries_run_out(
 
 
 def test_a_renewal_needing_authentication_asks_for_action(
-    stripe_client: stripe.StripeClient, hooks: Receiver, control: Control, monthly_price: Any
+    stripe_client: stripe.StripeClient, hooks: StripeHooks, control: Control, monthly_price: Any
 ) -> None:
     customer = customer_with_card(stripe_client, "pm_card_authenticationRequired")
     subscription = stripe_client.v1.subscriptions.create({
@@ -120,7 +120,7 @@ def test_a_renewal_needing_authentication_asks_for_action(
 
 
 def test_incomplete_subscription_expires_after_23_hours(
-    stripe_client: stripe.StripeClient, hooks: Receiver, control: Control, monthly_price: Any
+    stripe_client: stripe.StripeClient, hooks: StripeHooks, control: Control, monthly_price: Any
 ) -> None:
     customer = customer_with_card(stripe_client, "pm_card_chargeCustomerFail")
     subscription = stripe_client.v1.subscriptions.create({"customer": customer.id, "items": [{"price": monthly_price.id}]})

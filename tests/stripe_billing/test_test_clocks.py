@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import stripe
 
-from tests.stripe_billing.conftest import DAY, Receiver, customer_with_card
+from tests.stripe_billing.conftest import DAY, StripeHooks, customer_with_card
 
 
 def _ready(client: stripe.StripeClient, clock_id: str, timeout: float = 30) -> Any:
@@ -20,7 +20,7 @@ def _ready(client: stripe.StripeClient, clock_id: str, timeout: float = 30) -> A
 
 
 def test_advancing_a_clock_moves_only_its_customers(
-    stripe_client: stripe.StripeClient, hooks: Receiver, monthly_price: Any
+    stripe_client: stripe.StripeClient, hooks: StripeHooks, monthly_price: Any
 ) -> None:
     start = int(time.time()) - 1000
     clock = stripe_client.v1.test_helpers.test_clocks.create({"frozen_time": start, "name": "trial run"})

@@ -1,16 +1,12 @@
 """Twilio fixtures: a session with the Twilio mirror, its default account's credentials, an
-unmodified twilio-python client through the proxy (verifying mirra's CA), and a local receiver
-for Twilio's webhooks."""
+unmodified twilio-python client through the proxy (verifying mirra's CA). Twilio's webhooks go to
+the shared `receiver` fixture."""
 
 from __future__ import annotations
 
-import http.server
-import threading
-import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl
 
 import httpx
 import pytest
@@ -89,55 +85,3 @@ def client(make_client: ClientFactory, account: dict[str, Any]) -> Client:
 def number(client: Client) -> str:
     """A phone number the default account owns (the `From` of live messages and calls)."""
     return client.incoming_phone_numbers.create(phone_number="+15017122661").phone_number  # type: ignore[no-any-return]
-
-
-@dataclass
-class Receiver:
-    """A local endpoint recording Twilio's webhook requests; `reply` may answer them (TwiML)."""
-
-    url: str = ""
-    failures: int = 0
-    received: list[tuple[str, list[tuple[str, str]], dict[str, str]]] = field(default_factory=list)
-    reply: Callable[[dict[str, str]], str] | None = None
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    attempts: int = 0
-
-    def wait(self, count: int, timeout: float = 30) -> list[tuple[str, list[tuple[str, str]], dict[str, str]]]:
-        deadline = time.monotonic() + timeout
-        while len(self.received) < count:
-            assert time.monotonic() < deadline, f"{len(self.received)} of {count} webhooks arrived"
-            time.sleep(0.01)
-        return self.received
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    state = Receiver()
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers["Content-Length"])).decode()
-            params = parse_qsl(body, keep_blank_values=True)
-            with state.lock:
-                state.attempts += 1
-                failing = state.attempts <= state.failures
-            answer = state.reply(dict(params)).encode() if state.reply and not failing else b""
-            if not failing:
-                with state.lock:
-                    state.received.append((self.path, params, dict(self.headers)))
-            self.send_response(500 if failing else 200)
-            self.send_header("Content-Type", "text/xml")
-            self.send_header("Content-Length", str(len(answer)))
-            self.end_headers()
-            self.wfile.write(answer)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield state
-    server.shutdown()
-    server.server_close()

@@ -14,7 +14,8 @@ from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.rest import Client
 
 from mirra.testing.server import MirraProcess
-from tests.twilio.conftest import ClientFactory, Mirror, Receiver
+from tests.twilio.conftest import ClientFactory, Mirror
+from tests.webhook_receiver import Receiver
 
 
 def raw(session: dict[str, Any], mirra: MirraProcess, method: str, url: str, **kwargs: Any) -> httpx.Response:
@@ -126,7 +127,7 @@ def test_test_credentials_send_nothing_keep_nothing_and_reach_only_three_resourc
     mirror.advance(30)
     state = mirror.state()
     assert "message" not in state["objects"] and "call" not in state["objects"]
-    assert state["deliveries"] == [] and receiver.received == []
+    assert state["deliveries"] == [] and receiver.attempts == []
 
 
 def test_rate_limit_is_twilios_429(client: Client, mirror: Mirror) -> None:

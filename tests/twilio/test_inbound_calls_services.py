@@ -13,7 +13,8 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
-from tests.twilio.conftest import Mirror, Receiver
+from tests.twilio.conftest import Mirror
+from tests.webhook_receiver import Attempt, Receiver
 
 
 def test_inbound_sms_is_answered_by_the_app(
@@ -25,15 +26,15 @@ def test_inbound_sms_is_answered_by_the_app(
     owned = client.incoming_phone_numbers.list(phone_number=number)[0]
     client.incoming_phone_numbers(owned.sid).update(sms_url=sms_url)
 
-    def app(params: dict[str, str]) -> str:
-        return f"<Response><Message>You said: {escape(params['Body'])}</Message></Response>"
+    def app(request: Attempt) -> str:
+        return f"<Response><Message>You said: {escape(request.form()['Body'])}</Message></Response>"
 
     receiver.reply = app
     inbound = mirror.simulate("message.inbound", to=number, **{"from": "+14155550123"}, body="STOP & go")
     mirror.advance(0.001)  # runs the due webhook now, and the app's answer with it
-    (path, params, headers), = receiver.wait(1)
-    assert path == "/sms" and validator.validate(sms_url, dict(params), headers["X-Twilio-Signature"])
-    fields = dict(params)
+    (webhook,) = receiver.wait(1)
+    fields = webhook.form()
+    assert webhook.path == "/sms" and validator.validate(sms_url, fields, webhook.headers["x-twilio-signature"])
     assert (fields["Body"], fields["From"], fields["To"], fields["SmsStatus"]) == ("STOP & go", "+14155550123", number, "received")
     assert fields["MessageSid"] == inbound["sid"] and fields["AccountSid"] == account["accountSid"]
     replies = client.messages.list(to="+14155550123")
@@ -53,10 +54,10 @@ def test_call_progresses_with_signed_callbacks(
     mirror.advance(30)
     received = receiver.wait(4)
     validator = RequestValidator(account["authToken"])
-    assert all(validator.validate(callback, dict(p), h["X-Twilio-Signature"]) for _, p, h in received)
-    assert [dict(p)["CallStatus"] for _, p, _ in received] == ["initiated", "ringing", "in-progress", "completed"]
-    assert [dict(p)["SequenceNumber"] for _, p, _ in received] == ["0", "1", "2", "3"]
-    assert dict(received[3][1])["CallDuration"] == "10"
+    assert all(validator.validate(callback, a.form(), a.headers["x-twilio-signature"]) for a in received)
+    assert [a.form()["CallStatus"] for a in received] == ["initiated", "ringing", "in-progress", "completed"]
+    assert [a.form()["SequenceNumber"] for a in received] == ["0", "1", "2", "3"]
+    assert received[3].form()["CallDuration"] == "10"
     done = client.calls(call.sid).fetch()
     assert (done.status, done.duration, done.price) == ("completed", "10", "-0.01400")
     with pytest.raises(TwilioRestException) as finished:
@@ -91,7 +92,7 @@ def test_messaging_service_pool_and_scheduled_messages(client: Client, number: s
     assert (pooled.status, pooled.from_, pooled.messaging_service_sid) == ("accepted", None, service.sid)
     mirror.advance(10)
     assert client.messages(pooled.sid).fetch().from_ == number
-    assert [dict(p)["MessageStatus"] for _, p, _ in receiver.wait(3)] == ["queued", "sent", "delivered"]
+    assert [a.form()["MessageStatus"] for a in receiver.wait(3)] == ["queued", "sent", "delivered"]
 
     send_at = datetime.now(UTC) + timedelta(hours=1)
     scheduled = client.messages.create(to="+14155550128", messaging_service_sid=service.sid, body="later",
@@ -129,12 +130,12 @@ def test_an_answered_call_asks_its_url_and_hangs_up_on_hangup(
     client: Client, number: str, account: dict[str, Any], mirror: Mirror, receiver: Receiver
 ) -> None:
     voice_url = f"{receiver.url}/voice"
-    receiver.reply = lambda params: "<Response><Hangup/></Response>" if params.get("CallStatus") == "in-progress" else ""
+    receiver.reply = lambda request: "<Response><Hangup/></Response>" if request.form().get("CallStatus") == "in-progress" else ""
     call = client.calls.create(to="+14155550130", from_=number, url=voice_url, status_callback=f"{receiver.url}/status")
     mirror.advance(5)  # ringing after 1 s, answered after 4 s: Twilio asks the Url, the app hangs up
-    requests = {path: dict(params) for path, params, _ in receiver.wait(2)}
-    headers = next(headers for path, _, headers in receiver.received if path == "/voice")
-    assert RequestValidator(account["authToken"]).validate(voice_url, requests["/voice"], headers["X-Twilio-Signature"])
+    requests = {a.path: a.form() for a in receiver.wait(2)}
+    headers = next(a.headers for a in receiver.delivered() if a.path == "/voice")
+    assert RequestValidator(account["authToken"]).validate(voice_url, requests["/voice"], headers["x-twilio-signature"])
     assert (requests["/voice"]["CallSid"], requests["/voice"]["To"], requests["/voice"]["From"]) == (call.sid, "+14155550130", number)
     assert requests["/status"]["CallStatus"] == "completed"
     ended = client.calls(call.sid).fetch()

@@ -12,7 +12,8 @@ from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
 from mirra.mirrors.twilio.callbacks import signature
-from tests.twilio.conftest import Mirror, Receiver
+from tests.twilio.conftest import Mirror
+from tests.webhook_receiver import Receiver
 
 
 def test_send_and_follow_to_delivered_with_signed_callbacks(
@@ -27,15 +28,15 @@ def test_send_and_follow_to_delivered_with_signed_callbacks(
     mirror.advance(10)
     statuses = receiver.wait(2)
     validator = RequestValidator(account["authToken"])
-    for path, params, headers in statuses:
-        assert path == "/status?order=42"
-        assert validator.validate(callback, dict(params), headers["X-Twilio-Signature"])
-        assert headers["Content-Type"] == "application/x-www-form-urlencoded"
-        assert headers["User-Agent"] == "TwilioProxy/1.1"
-        assert len(headers["I-Twilio-Idempotency-Token"]) == 36
-    assert not RequestValidator("wrong").validate(callback, dict(statuses[0][1]), statuses[0][2]["X-Twilio-Signature"])
-    assert [dict(p)["MessageStatus"] for _, p, _ in statuses] == ["sent", "delivered"]
-    delivered = dict(statuses[1][1])
+    for status in statuses:
+        assert status.path == "/status?order=42"
+        assert validator.validate(callback, status.form(), status.headers["x-twilio-signature"])
+        assert status.headers["content-type"] == "application/x-www-form-urlencoded"
+        assert status.headers["user-agent"] == "TwilioProxy/1.1"
+        assert len(status.headers["i-twilio-idempotency-token"]) == 36
+    assert not RequestValidator("wrong").validate(callback, statuses[0].form(), statuses[0].headers["x-twilio-signature"])
+    assert [status.form()["MessageStatus"] for status in statuses] == ["sent", "delivered"]
+    delivered = statuses[1].form()
     assert delivered["MessageSid"] == delivered["SmsSid"] == sent.sid
     assert delivered["AccountSid"] == account["accountSid"] and delivered["From"] == number
     assert delivered["To"] == "+14155550100" and delivered["ApiVersion"] == "2010-04-01"
@@ -60,9 +61,9 @@ def test_a_failing_callback_is_retried_with_the_same_token(
     deliveries = mirror.state()["deliveries"]
     assert [d["eventType"] for d in deliveries] == ["message.sent", "message.delivered"]
     assert [a["status"] for a in deliveries[0]["attempts"]] == [500, 200]
-    sent_token = next(h["I-Twilio-Idempotency-Token"] for _, p, h in received if dict(p)["MessageStatus"] == "sent")
+    sent_token = next(a.headers["i-twilio-idempotency-token"] for a in received if a.form()["MessageStatus"] == "sent")
     assert sent_token == deliveries[0]["eventId"]  # one token per callback, the same on its retry
-    assert {dict(p)["MessageStatus"] for _, p, _ in received} == {"sent", "delivered"}
+    assert {a.form()["MessageStatus"] for a in received} == {"sent", "delivered"}
 
 
 def test_long_and_unicode_bodies_count_segments(client: Client, number: str, mirror: Mirror) -> None:
@@ -149,7 +150,7 @@ def test_undelivered_and_failed_messages_carry_their_error_code(
     mirror.simulate("message.failed", sid=failed.sid)
     mirror.advance(10)
     received = receiver.wait(3)
-    statuses = {(dict(p)["MessageSid"], dict(p)["MessageStatus"]): dict(p).get("ErrorCode") for _, p, _ in received}
+    statuses = {(a.form()["MessageSid"], a.form()["MessageStatus"]): a.form().get("ErrorCode") for a in received}
     assert statuses == {(lost.sid, "sent"): None, (lost.sid, "undelivered"): "30005", (failed.sid, "failed"): "30008"}
     lost_now = client.messages(lost.sid).fetch()
     assert (lost_now.status, lost_now.error_code, lost_now.error_message) == ("undelivered", 30005, "Unknown destination handset")
