@@ -24,10 +24,11 @@ def check_rate_limit(changes: dict[str, Any], hint: str, *, nullable: bool = Tru
         raise invalid_setting("rateLimitPerSecond", "must be a positive integer" + (" or null" if nullable else ""), hint)
 
 
-def check_retry_schedule(changes: dict[str, Any], hint: str) -> None:
-    """`webhookRetrySeconds`: session seconds before each retry of a failed delivery."""
-    delays = changes.get("webhookRetrySeconds", [])
-    if not isinstance(delays, list) or len(delays) > MAX_RETRIES or not all(
+def check_retry_schedule(changes: dict[str, Any], hint: str, name: str = "webhookRetrySeconds", most: int = MAX_RETRIES) -> None:
+    """A list of waits before each retry (by default `webhookRetrySeconds`: session seconds before
+    each retry of a failed delivery)."""
+    delays = changes.get(name, [])
+    if not isinstance(delays, list) or len(delays) > most or not all(
         isinstance(d, int | float) and not isinstance(d, bool) and d > 0 for d in delays
     ):
-        raise invalid_setting("webhookRetrySeconds", f"must be a list of at most {MAX_RETRIES} positive numbers", hint)
+        raise invalid_setting(name, f"must be a list of at most {most} positive numbers", hint)

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import MetaData
 
 from mirra import __version__
-from mirra.errors import MirraError
 from mirra.mirrors.http import MirrorRequest, MirrorResponse
 from mirra.mirrors.routing import Router
+from mirra.mirrors.settings import check_rate_limit, check_retry_schedule, invalid_setting
 from mirra.mirrors.documents import Documents
 from mirra.delivery import queue as delivery
 from mirra.mirrors.stripe import events, models, pipeline, routes, seeds, simulations, webhooks
@@ -49,27 +49,13 @@ class StripeMirror:
         return {"objects": objects, "deliveries": delivery.deliveries(session, self.name)}
 
     def check_settings(self, changes: dict[str, Any]) -> None:
-        limit = changes.get("rateLimitPerSecond")
-        if "rateLimitPerSecond" in changes and limit is not None and (
-            isinstance(limit, bool) or not isinstance(limit, int) or limit < 1
-        ):
-            raise MirraError(400, "mirra.settings.invalid", "'rateLimitPerSecond' must be a positive integer or null.",
-                             "Stripe's test mode allows 25 requests per second; null turns the limit off.")
-        delays = changes.get("webhookRetrySeconds", [])
-        if not isinstance(delays, list) or len(delays) > 20 or not all(
-            isinstance(d, int | float) and not isinstance(d, bool) and d > 0 for d in delays
-        ):
-            raise MirraError(400, "mirra.settings.invalid", "'webhookRetrySeconds' must be a list of positive numbers.",
-                             "E.g. [10, 60, 300]: retry 10 s, then 60 s, then 300 s of session time after failures.")
-        days = changes.get("subscriptionRetryDays", [])
-        if not isinstance(days, list) or len(days) > 8 or not all(
-            isinstance(d, int | float) and not isinstance(d, bool) and d > 0 for d in days
-        ):
-            raise MirraError(400, "mirra.settings.invalid", "'subscriptionRetryDays' must be a list of up to 8 positive numbers.",
-                             "E.g. [3, 5, 7]: retry a failed renewal 3 days later, then 5, then 7 (Stripe's Smart Retries).")
+        check_rate_limit(changes, "Stripe's test mode allows 25 requests per second; null turns the limit off.")
+        check_retry_schedule(changes, "E.g. [10, 60, 300]: retry 10 s, then 60 s, then 300 s of session time after failures.")
+        check_retry_schedule(changes, "E.g. [3, 5, 7]: retry a failed renewal 3 days later, then 5, then 7 (Stripe's Smart Retries).",
+                             name="subscriptionRetryDays", most=8)
         if changes.get("subscriptionFinalAction", "cancel") not in FINAL_ACTIONS:
-            raise MirraError(400, "mirra.settings.invalid", "'subscriptionFinalAction' is not one of Stripe's choices.",
-                             f"When retries run out: {', '.join(FINAL_ACTIONS)}.")
+            raise invalid_setting("subscriptionFinalAction", "is not one of Stripe's choices",
+                                  f"When retries run out: {', '.join(FINAL_ACTIONS)}.")
 
     def seed_names(self) -> list[str]:
         return seeds.seed_names()
