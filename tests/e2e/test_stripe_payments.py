@@ -162,6 +162,22 @@ def test_saved_card_charged_off_session(stripe_client: stripe.StripeClient) -> N
     assert declined.value.code == "authentication_required"
 
 
+def test_a_customer_created_with_a_test_card_has_it_attached_as_default(stripe_client: stripe.StripeClient) -> None:
+    customer = stripe_client.v1.customers.create({
+        "email": "docs@example.com", "payment_method": "pm_card_visa",
+        "invoice_settings": {"default_payment_method": "pm_card_visa"},  # as Stripe's subscription guides do
+    })
+    default = customer.invoice_settings.default_payment_method
+    assert default is not None and default.startswith("pm_") and default != "pm_card_visa"
+    assert [m.id for m in stripe_client.v1.customers.payment_methods.list(customer.id).data] == [default]
+    with pytest.raises(stripe.CardError):  # a card that declines on attach refuses the customer
+        stripe_client.v1.customers.create({"payment_method": "pm_card_chargeDeclined"})
+    with pytest.raises(stripe.InvalidRequestError) as unknown:
+        stripe_client.v1.customers.create({"payment_method": "pm_nope"})
+    assert unknown.value.code == "resource_missing"
+    assert [c.id for c in stripe_client.v1.customers.list().data] == [customer.id]  # the refused ones left nothing
+
+
 def test_return_url_is_required_for_redirect_capable_confirmations(stripe_client: stripe.StripeClient) -> None:
     with pytest.raises(stripe.InvalidRequestError) as missing:
         pay(stripe_client, "pm_card_visa", automatic_payment_methods={"enabled": True})

@@ -32,7 +32,7 @@ def customer_created(backend: StripeBackend, params: dict[str, Any]) -> dict[str
 
 
 def customer_updated(backend: StripeBackend, params: dict[str, Any]) -> dict[str, Any]:
-    return backend.update_customer(_required_id(params, "customer", "customer.deleted"), params)
+    return backend.update_customer(_required_id(params, "customer", "customer.updated"), params)
 
 
 def customer_deleted(backend: StripeBackend, params: dict[str, Any]) -> dict[str, Any]:

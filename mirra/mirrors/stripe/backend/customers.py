@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from mirra.mirrors.documents import Document
-from mirra.mirrors.stripe import models
+from mirra.mirrors.stripe import cards, models
 from mirra.mirrors.stripe.backend.base import BackendBase, address_object, merge_metadata
 from mirra.mirrors.stripe.errors import EmailInvalid, ResourceMissing
 
@@ -15,7 +15,16 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 class Customers(BackendBase):
     def create_customer(self, params: dict[str, Any]) -> Document:
-        self._check_customer_params(params)
+        """`payment_method` (an id or a test alias such as pm_card_visa) is attached to the new
+        customer; naming it again as invoice_settings.default_payment_method makes it the default."""
+        method_reference = params.get("payment_method")
+        if method_reference in cards.BY_ALIAS:
+            self._check_customer_params({**params, "payment_method": None, "invoice_settings": _without_default(params, method_reference)})
+        else:
+            self._check_customer_params(params)
+        method = self.resolve_payment_method(method_reference, "payment_method") if method_reference else None
+        if method is not None and (params.get("invoice_settings") or {}).get("default_payment_method") == method_reference:
+            params = {**params, "invoice_settings": {**params["invoice_settings"], "default_payment_method": method["id"]}}
         if params.get("test_clock"):  # a clock's customer lives on the clock's time from the start
             self.frozen_at = self.require("test_clock", params["test_clock"], param="test_clock")["frozen_time"]
         customer = {
@@ -51,7 +60,10 @@ class Customers(BackendBase):
             "test_clock": params.get("test_clock"),
         }
         _apply_customer_params(customer, params)
-        return self.insert("customer", customer, lookup=customer["email"])
+        created = self.insert("customer", customer, lookup=customer["email"])
+        if method is not None:
+            self.attach_payment_method(method["id"], created["id"])
+        return created
 
     def retrieve_customer(self, customer_id: str) -> Document:
         found = self.documents.get("customer", customer_id)
@@ -99,6 +111,14 @@ class Customers(BackendBase):
         for param, (kind, object_id) in references.items():
             if object_id:
                 self.require(kind, object_id, param=param)
+
+
+def _without_default(params: dict[str, Any], method_reference: str) -> dict[str, Any] | None:
+    """invoice_settings without a default that names the payment method being attached."""
+    settings = params.get("invoice_settings")
+    if settings and settings.get("default_payment_method") == method_reference:
+        return {**settings, "default_payment_method": None}
+    return settings
 
 
 def _apply_customer_params(customer: Document, params: dict[str, Any]) -> None:
