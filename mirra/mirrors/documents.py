@@ -9,8 +9,9 @@ table with bound parameters: building them per call cost more than SQLite itself
 from __future__ import annotations
 
 import functools
+import itertools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -110,8 +111,11 @@ class Documents:
         starting_after: int | None = None,
         ending_before: int | None = None,
         where: Sequence[ColumnElement[bool]] = (),
+        matches: Callable[[Document], bool] | None = None,
     ) -> tuple[list[Document], bool]:
-        """One page, newest first, after/before a cursor's `seq`; and whether more exist."""
+        """One page, newest first, after/before a cursor's `seq`; and whether more exist.
+        `matches` filters on what SQL cannot see (fields inside the JSON) before the page is cut,
+        so a filtered page is still full and `has_more` still true to the filter."""
         table = self.table
         conditions = [table.c.kind == kind, table.c.deleted.is_(False), *where]
         query = select(table.c.data)
@@ -122,9 +126,14 @@ class Documents:
             if starting_after is not None:
                 conditions.append(table.c.seq < starting_after)
             query = query.order_by(table.c.seq.desc())
-        rows = self.uow.conn.execute(query.where(and_(*conditions)).limit(limit + 1)).scalars().all()
-        has_more = len(rows) > limit
-        documents = [json.loads(data) for data in rows[:limit]]
+        query = query.where(and_(*conditions))
+        if matches is None:
+            found = [json.loads(data) for data in self.uow.conn.execute(query.limit(limit + 1)).scalars()]
+        else:
+            wanted = (json.loads(data) for data in self.uow.conn.execute(query).scalars())
+            found = list(itertools.islice((document for document in wanted if matches(document)), limit + 1))
+        has_more = len(found) > limit
+        documents = found[:limit]
         if ending_before is not None:
             documents.reverse()
         return documents, has_more

@@ -125,3 +125,20 @@ def test_send_invoice_subscription_goes_past_due_and_recovers(
 
     stripe_client.v1.customers.delete(customer.id)  # Stripe cancels a deleted customer's subscriptions
     assert stripe_client.v1.subscriptions.retrieve(subscription.id).status == "canceled"
+
+
+def test_filtered_lists_are_cut_after_the_filter(stripe_client: stripe.StripeClient, monthly_price: Any) -> None:
+    """A filter on a field inside the object still fills the page and answers has_more truly."""
+    subscriptions = [
+        stripe_client.v1.subscriptions.create({"customer": customer_with_card(stripe_client).id,
+                                               "items": [{"price": monthly_price.id}]})
+        for _ in range(3)
+    ]
+    first = stripe_client.v1.invoices.list({"subscription": subscriptions[0].id, "limit": 1})
+    assert [i.id for i in first.data] == [subscriptions[0].latest_invoice] and first.has_more is False
+    paid = stripe_client.v1.invoices.list({"status": "paid", "limit": 2})
+    assert len(paid.data) == 2 and paid.has_more is True
+    rest = stripe_client.v1.invoices.list({"status": "paid", "limit": 2, "starting_after": paid.data[-1].id})
+    assert len(rest.data) == 1 and rest.has_more is False
+    assert {i.id for i in [*paid.data, *rest.data]} == {s.latest_invoice for s in subscriptions}
+    assert stripe_client.v1.subscriptions.list({"price": monthly_price.id, "limit": 2}).has_more is True

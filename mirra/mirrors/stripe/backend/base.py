@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement
@@ -149,9 +150,14 @@ class BackendBase:
         return found
 
     def list_page(
-        self, kind: str, params: dict[str, Any], where: list[ColumnElement[bool]]
+        self,
+        kind: str,
+        params: dict[str, Any],
+        where: list[ColumnElement[bool]],
+        matches: Callable[[Document], bool] | None = None,
     ) -> tuple[list[Document], bool]:
-        """A cursor page: `limit`, `starting_after`, `ending_before`, `created` as Stripe has them."""
+        """A cursor page: `limit`, `starting_after`, `ending_before`, `created` as Stripe has them;
+        `matches` keeps only the objects a list's other filters want (before the page is cut)."""
         limit = params.get("limit", DEFAULT_LIST_LIMIT)
         if not 1 <= limit <= MAX_LIST_LIMIT:
             raise InvalidParameter(
@@ -168,7 +174,7 @@ class BackendBase:
                 self.require(kind, params[name], param=name)
                 cursors[name] = self.documents.seq_of(params[name])
         where = [*where, *_created_filter(params.get("created"))]
-        return self.documents.page(kind, limit=limit, where=where, **cursors)
+        return self.documents.page(kind, limit=limit, where=where, matches=matches, **cursors)
 
 
 def _created_filter(created: int | dict[str, int] | None) -> list[ColumnElement[bool]]:

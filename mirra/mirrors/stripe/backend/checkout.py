@@ -88,11 +88,8 @@ class Checkout(TestClocks):
 
     def list_checkout_sessions(self, params: dict[str, Any]) -> tuple[list[Document], bool]:
         where = [models.objects.c.lookup == params["customer"]] if "customer" in params else []
-        page, more = self.list_page("checkout_session", params, where)
-        for name in ("payment_intent", "subscription", "status"):
-            if name in params:
-                page = [session for session in page if session[name] == params[name]]
-        return page, more
+        wanted = {name: params[name] for name in ("payment_intent", "subscription", "status") if name in params}
+        return self.list_page("checkout_session", params, where, lambda s: all(s[k] == v for k, v in wanted.items()))
 
     def list_checkout_line_items(self, session_id: str, params: dict[str, Any]) -> tuple[list[Document], bool]:
         self.require("checkout_session", session_id)

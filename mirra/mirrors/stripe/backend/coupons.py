@@ -102,12 +102,8 @@ class Coupons(BackendBase):
 
     def list_promotion_codes(self, params: dict[str, Any]) -> tuple[list[Document], bool]:
         where = [models.objects.c.lookup == params["code"]] if "code" in params else []
-        page, more = self.list_page("promotion_code", params, where)
-        if "active" in params:
-            page = [p for p in page if p["active"] == params["active"]]
-        if "coupon" in params:
-            page = [p for p in page if p["promotion"]["coupon"] == params["coupon"]]
-        return page, more
+        return self.list_page("promotion_code", params, where, lambda p: params.get("active", p["active"]) == p["active"]
+                              and params.get("coupon", p["promotion"]["coupon"]) == p["promotion"]["coupon"])
 
     def new_discounts(self, requested: list[dict[str, str]] | None, customer: str, *,
                       subscription: str | None = None, invoice: str | None = None) -> list[str]:

@@ -238,10 +238,8 @@ class InvoicePayments(Invoices, PaymentIntents):
 
     def list_invoice_payments(self, params: dict[str, Any]) -> tuple[list[Document], bool]:
         where = [models.objects.c.parent == params["invoice"]] if "invoice" in params else []
-        page, more = self.list_page("invoice_payment", params, where)
-        if "status" in params:
-            page = [payment for payment in page if payment["status"] == params["status"]]
-        return page, more
+        return self.list_page("invoice_payment", params, where,
+                              lambda payment: params.get("status", payment["status"]) == payment["status"])
 
     def retrieve_invoice_payment(self, payment_id: str) -> Document:
         return self.require("invoice_payment", payment_id)

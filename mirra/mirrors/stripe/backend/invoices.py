@@ -84,14 +84,9 @@ class Invoices(InvoiceShapes):
 
     def list_invoices(self, params: dict[str, Any]) -> tuple[list[Document], bool]:
         where = [models.objects.c.lookup == params["customer"]] if "customer" in params else []
-        page, more = self.list_page("invoice", params, where)
-        if "status" in params:
-            page = [invoice for invoice in page if invoice["status"] == params["status"]]
-        if "subscription" in params:
-            page = [invoice for invoice in page if subscription_of(invoice) == params["subscription"]]
-        if "collection_method" in params:
-            page = [invoice for invoice in page if invoice["collection_method"] == params["collection_method"]]
-        return page, more
+        wanted = {name: params[name] for name in ("status", "collection_method") if name in params}
+        return self.list_page("invoice", params, where, lambda invoice: all(invoice[k] == v for k, v in wanted.items())
+                              and params.get("subscription", subscription_of(invoice)) == subscription_of(invoice))
 
     def list_invoice_lines(self, invoice_id: str, params: dict[str, Any]) -> tuple[list[Document], bool]:
         self.require("invoice", invoice_id)
@@ -189,12 +184,8 @@ class Invoices(InvoiceShapes):
 
     def list_invoice_items(self, params: dict[str, Any]) -> tuple[list[Document], bool]:
         where = [models.objects.c.lookup == params["customer"]] if "customer" in params else []
-        page, more = self.list_page("invoiceitem", params, where)
-        if "invoice" in params:
-            page = [item for item in page if item["invoice"] == params["invoice"]]
-        if "pending" in params:
-            page = [item for item in page if (item["invoice"] is None) == params["pending"]]
-        return page, more
+        return self.list_page("invoiceitem", params, where, lambda item: params.get("invoice", item["invoice"]) == item["invoice"]
+                              and params.get("pending", item["invoice"] is None) == (item["invoice"] is None))
 
     def _bill_item(self, item: Document, invoice_id: str) -> None:
         self.replace("invoiceitem", {**item, "invoice": invoice_id}, item, lookup=item["customer"])

@@ -73,12 +73,9 @@ class Products(BackendBase):
         return {"id": product_id, "object": "product", "deleted": True}
 
     def list_products(self, params: dict[str, Any]) -> tuple[list[Document], bool]:
-        page, more = self.list_page("product", params, [])
         wanted = {key: params[key] for key in ("active", "shippable") if key in params}
-        if wanted or "ids" in params:
-            page = [p for p in page if all(p[k] == v for k, v in wanted.items())
-                    and ("ids" not in params or p["id"] in params["ids"])]
-        return page, more
+        return self.list_page("product", params, [], lambda p: all(p[k] == v for k, v in wanted.items())
+                              and ("ids" not in params or p["id"] in params["ids"]))
 
     def create_price(self, params: dict[str, Any]) -> Document:
         product_id = self._product_for_price(params)
@@ -143,13 +140,14 @@ class Products(BackendBase):
             where.append(models.objects.c.parent == params["product"])
         if params.get("lookup_keys"):
             where.append(models.objects.c.lookup.in_(params["lookup_keys"]))
-        page, more = self.list_page("price", params, where)
-        for name in ("active", "currency", "type"):
-            if name in params:
-                page = [price for price in page if price[name] == params[name]]
-        if "recurring" in params:
-            page = [p for p in page if p["recurring"] and all(p["recurring"][k] == v for k, v in params["recurring"].items())]
-        return page, more
+        wanted = {name: params[name] for name in ("active", "currency", "type") if name in params}
+        recurring = params.get("recurring")
+
+        def matches(price: Document) -> bool:
+            return all(price[k] == v for k, v in wanted.items()) and (
+                recurring is None or bool(price["recurring"]) and all(price["recurring"][k] == v for k, v in recurring.items()))
+
+        return self.list_page("price", params, where, matches)
 
     def price_amount(self, price: Document, quantity: int) -> int:
         """What `quantity` units cost under the price's scheme (per unit, volume or graduated tiers)."""

@@ -226,17 +226,18 @@ class Subscriptions(InvoicePayments, SubscriptionItems, Customers):
 
     def list_subscriptions(self, params: dict[str, Any]) -> tuple[list[Document], bool]:
         where = [models.objects.c.lookup == params["customer"]] if "customer" in params else []
-        page, more = self.list_page("subscription", params, where)
         status = params.get("status")
-        if status == "ended":
-            page = [s for s in page if s["status"] in ENDED]
-        elif status and status != "all":
-            page = [s for s in page if s["status"] == status]
-        elif status is None:
-            page = [s for s in page if s["status"] != "canceled"]
-        if "price" in params:
-            page = [s for s in page if any(i["price"]["id"] == params["price"] for i in s["items"]["data"])]
-        return page, more
+
+        def matches(subscription: Document) -> bool:
+            if status == "ended" and subscription["status"] not in ENDED:
+                return False
+            if status not in (None, "ended", "all") and subscription["status"] != status:
+                return False
+            if status is None and subscription["status"] == "canceled":
+                return False
+            return "price" not in params or any(i["price"]["id"] == params["price"] for i in subscription["items"]["data"])
+
+        return self.list_page("subscription", params, where, matches)
 
     def list_subscription_items(self, params: dict[str, Any]) -> tuple[list[Document], bool]:
         self.require("subscription", params["subscription"], param="subscription")
