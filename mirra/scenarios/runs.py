@@ -209,9 +209,11 @@ class RunManager:
             return
         attempt.status = "running"
         run.touch()
+        # in a thread: finding the Node preload may run `node` once per directory
+        overlay = await asyncio.to_thread(session_environment, self.urls, session.id, self.home, environ=env, cwd=cwd)
         command_env = {
             **env,
-            **session_environment(self.urls, session.id, self.home, environ=env, cwd=cwd),
+            **overlay,
             "MIRRA_PROMPT": scenario.prompt,
             "MIRRA_SCENARIO": scenario.title,
             "MIRRA_RUN_ID": run.id,
