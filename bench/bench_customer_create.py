@@ -112,6 +112,8 @@ def run_client(
 ) -> Sample:
     import stripe
 
+    if can_pin():
+        pin(os.getpid(), CLIENT_CPU)
     if not nagle:
         disable_nagle_on_proxy_connections()
     stripe.api_key = API_KEY
@@ -210,6 +212,21 @@ def percentile(ordered: list[float], q: float) -> float:
 # --- orchestration: servers, one client subprocess per configuration, the table ------------
 
 
+SERVER_CPU, CLIENT_CPU = 0, 1
+
+
+def pin(pid: int, cpu: int) -> None:
+    """Keep a process (every thread of it) on one CPU. With two cores, letting the scheduler put
+    server and client on the same core in some rounds and not others made the ratio swing by 0.2x
+    from run to run; pinned, every configuration runs as server-on-one-core, client-on-the-other."""
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        os.sched_setaffinity(int(task.name), {cpu})
+
+
+def can_pin() -> bool:
+    return hasattr(os, "sched_setaffinity") and len(os.sched_getaffinity(0)) >= 2 and Path("/proc/self/task").is_dir()
+
+
 @contextmanager
 def floor_server(workdir: Path) -> Iterator[Target]:
     workdir.mkdir(parents=True)
@@ -227,6 +244,8 @@ def floor_server(workdir: Path) -> Iterator[Target]:
         if not line:
             raise RuntimeError(f"floor server did not start: {(workdir / 'floor.log').read_text()}")
         info = json.loads(line)
+        if can_pin():
+            pin(process.pid, SERVER_CPU)
         yield Target(
             "floor", proxy=f"http://{SESSION_ID}:mirra@127.0.0.1:{info['port']}",
             ca_bundle=info["ca_bundle"],
@@ -263,7 +282,8 @@ def print_table(results: list[Result], args: argparse.Namespace) -> None:
     print(
         f"stripe.Customer.create: {args.requests} requests per config in {args.rounds} interleaved "
         f"rounds (each after {args.warmup} warm-up), concurrency {args.concurrency}; "
-        f"client proxy sockets: {sockets}"
+        f"client proxy sockets: {sockets}; "
+        + (f"servers pinned to CPU {SERVER_CPU}, clients to CPU {CLIENT_CPU}" if can_pin() else "not pinned to CPUs")
     )
     print(f"{'config':<12} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
     for result in results:
@@ -293,6 +313,8 @@ def run_all(args: argparse.Namespace) -> list[Result]:
     with tempfile.TemporaryDirectory(prefix="mirra-bench-") as tmp, ExitStack() as stack:
         mirra = start_mirra(Path(tmp) / "home")
         stack.callback(stop_mirra, mirra)
+        if can_pin():
+            pin(mirra.process.pid, SERVER_CPU)
         floor = stack.enter_context(floor_server(Path(tmp) / "floor"))
         targets = [
             Target(

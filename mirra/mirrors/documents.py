@@ -42,7 +42,7 @@ def document_table(name: str, metadata: MetaData) -> Table:
         metadata,
         Column("seq", Integer, primary_key=True, autoincrement=True),  # insertion order
         Column("id", String, nullable=False, unique=True),  # the vendor's object id
-        Column("kind", String, nullable=False, index=True),  # the vendor's object type
+        Column("kind", String, nullable=False),  # the vendor's object type (indexed first in the composite index below)
         Column("parent", String, nullable=True, index=True),  # owning object's id, if any
         Column("lookup", String, nullable=True, index=True),  # one searchable field (e.g. email)
         Column("created", Integer, nullable=False),  # session-clock unix seconds
