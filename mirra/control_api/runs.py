@@ -41,7 +41,8 @@ async def start_run(request: Request) -> Response:
         raise MirraError(400, "mirra.run.invalid_cwd", "'cwd' must be a directory path.", "Send an absolute path.")
     run = _runs(request).start(scenario, cwd, env)
     body = run.to_json()
-    return JSONResponse({key: body[key] for key in ("runId", "status", "sessionId", "revision")}, 201)
+    answer = {key: body[key] for key in ("runId", "status", "sessionId", "revision")}
+    return JSONResponse({**answer, "dashboardUrl": f"{request.app.state.urls.api_url}/#/runs/{run.id}"}, 201)
 
 
 async def get_run(request: Request) -> Response:

@@ -79,6 +79,7 @@ def test_parallel_runs_each_get_a_fresh_session_and_stream_their_grades(
 ) -> None:
     started = start(control, tmp_path, scenarioMarkdown=scenario(app, ONE_CUSTOMER, "runs: 3\nparallel: 3"))
     assert started["status"] == "running" and started["sessionId"].startswith("ses_")
+    assert started["dashboardUrl"].endswith(f"/#/runs/{started['runId']}")
     result = finish(control, started["runId"])
 
     assert result["verdict"] == "pass" and result["verdictReasons"] == []
