@@ -308,7 +308,9 @@ def stop_mirra(mirra: MirraProcess) -> None:
 
 
 def run_all(args: argparse.Namespace) -> list[Result]:
-    from mirra.testing.server import start_mirra  # not needed (nor imported) in client mode
+    from mirra.testing.server import (
+        start_mirra,  # not needed (nor imported) in client mode
+    )
 
     with tempfile.TemporaryDirectory(prefix="mirra-bench-") as tmp, ExitStack() as stack:
         mirra = start_mirra(Path(tmp) / "home")

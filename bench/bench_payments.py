@@ -570,7 +570,9 @@ def print_webhooks(sample: WebhookSample, args: argparse.Namespace) -> None:
 
 
 def run_all(args: argparse.Namespace) -> None:
-    from mirra.testing.server import start_mirra  # not needed (nor imported) in client modes
+    from mirra.testing.server import (
+        start_mirra,  # not needed (nor imported) in client modes
+    )
 
     with tempfile.TemporaryDirectory(prefix="mirra-bench-") as tmp, ExitStack() as stack:
         mirra = start_mirra(Path(tmp) / "home")

@@ -624,7 +624,9 @@ def stop_mirra(mirra: MirraProcess) -> None:
 
 
 def fresh_mirra(stack: ExitStack, tmp: Path, name: str) -> MirraProcess:
-    from mirra.testing.server import start_mirra  # not needed (nor imported) by the child modes
+    from mirra.testing.server import (
+        start_mirra,  # not needed (nor imported) by the child modes
+    )
 
     mirra = start_mirra(tmp / name)
     stack.callback(stop_mirra, mirra)

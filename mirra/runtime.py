@@ -21,18 +21,18 @@ from pathlib import Path
 import uvicorn
 
 from mirra.addons import default_addons
-from mirra.errors import MirraError
-from mirra.mirrors.admin import AdminServices
 from mirra.certs import CertificateAuthority
-from mirra.delivery import queue as delivery_queue
 from mirra.control_api.app import build_app
 from mirra.control_api.auth import load_or_create_token
 from mirra.control_api.urls import ServerUrls
+from mirra.delivery import queue as delivery_queue
+from mirra.errors import MirraError
 from mirra.home import certs_dir, mirra_home, server_file
+from mirra.mirrors.admin import AdminServices
 from mirra.mirrors.catalog import default_catalog
-from mirra.scenarios.runs import RunManager
 from mirra.proxy.master import ProxyStartError, start_proxy
 from mirra.runtime_config import ServerConfig
+from mirra.scenarios.runs import RunManager
 from mirra.sessions.recording import record_events
 from mirra.sessions.registry import SessionRegistry
 from mirra.sessions.runner import JobRunner

@@ -9,9 +9,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from mirra.control_api import direct, events, runs, sessions
-from mirra.dashboard.routes import dashboard_routes
 from mirra.control_api.auth import TokenAuthMiddleware
 from mirra.control_api.urls import ServerUrls
+from mirra.dashboard.routes import dashboard_routes
 from mirra.errors import MirraError, error_body
 from mirra.mirrors.admin import AdminServices
 from mirra.mirrors.catalog import MirrorCatalog

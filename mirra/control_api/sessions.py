@@ -11,8 +11,8 @@ from starlette.responses import JSONResponse, Response
 
 from mirra.control_api.urls import ServerUrls
 from mirra.errors import MirraError
-from mirra.mirrors.catalog import MirrorCatalog
 from mirra.mirrors.admin import advance_session_clock
+from mirra.mirrors.catalog import MirrorCatalog
 from mirra.sessions.events import iso_timestamp
 from mirra.sessions.registry import (
     DEFAULT_TIMEOUT_SECONDS,

@@ -15,7 +15,17 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import httpx
-from sqlalchemy import Column, Float, LargeBinary, MetaData, String, Table, Text, select, update
+from sqlalchemy import (
+    Column,
+    Float,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    select,
+    update,
+)
 
 from mirra import signals
 from mirra.sessions.jobs import Job, job_handler

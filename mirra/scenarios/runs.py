@@ -25,7 +25,12 @@ from mirra.cli.environment import session_environment
 from mirra.control_api.urls import ServerUrls
 from mirra.errors import MirraError
 from mirra.mirrors.catalog import MirrorCatalog
-from mirra.scenarios.evidence import OUTPUT_TAIL_BYTES, CommandOutcome, check, collect_evidence
+from mirra.scenarios.evidence import (
+    OUTPUT_TAIL_BYTES,
+    CommandOutcome,
+    check,
+    collect_evidence,
+)
 from mirra.scenarios.judge import Judge, judge_from_environment, judge_request
 from mirra.scenarios.model import CHECK, Criterion, Scenario
 from mirra.sessions import events

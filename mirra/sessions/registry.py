@@ -13,28 +13,38 @@ from __future__ import annotations
 import json
 import shutil
 import time
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from collections import OrderedDict
-from collections.abc import Callable
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    MetaData,
+    String,
+    Table,
+    Text,
+    delete,
+    select,
+    update,
+)
 
-from sqlalchemy import Boolean, Column, Float, MetaData, String, Table, Text, delete, select, update
-
+from mirra import signals
+from mirra.delivery import queue as delivery_queue
 from mirra.errors import MirraError
 from mirra.mirrors import idempotency
 from mirra.mirrors.catalog import MirrorCatalog
 from mirra.sessions import clock as clock_module
-from mirra import signals
-from mirra.delivery import queue as delivery_queue
 from mirra.sessions import events as events_module
 from mirra.sessions import jobs as jobs_module
+from mirra.sessions import settings as settings_module
 from mirra.sessions.clock import Clock
 from mirra.sessions.events import EventLog
 from mirra.sessions.ids import IdGenerator, new_session_id
 from mirra.sessions.jobs import JobQueue
 from mirra.sessions.lifecycle import unknown_seed
-from mirra.sessions import settings as settings_module
 from mirra.sessions.settings import SessionSettings
 from mirra.sessions.store import SessionStore, sqlite_engine
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from mirra.mirrors.settings import check_rate_limit, check_retry_schedule, invalid_setting
 from mirra.mirrors.resend import webhooks
+from mirra.mirrors.settings import (
+    check_rate_limit,
+    check_retry_schedule,
+    invalid_setting,
+)
 
 if TYPE_CHECKING:
     from mirra.sessions.registry import Session

@@ -3,20 +3,32 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import MetaData
 
 from mirra import __version__
+from mirra.delivery import queue as delivery
+from mirra.mirrors.documents import Documents
 from mirra.mirrors.http import MirrorRequest, MirrorResponse
 from mirra.mirrors.routing import Router
-from mirra.mirrors.settings import check_rate_limit, check_retry_schedule, invalid_setting
-from mirra.mirrors.documents import Documents
-from mirra.delivery import queue as delivery
-from mirra.mirrors.stripe import events, models, pipeline, routes, seeds, simulations, webhooks
-from mirra.mirrors.stripe import jobs  # noqa: F401  (registers the billing jobs)
+from mirra.mirrors.settings import (
+    check_rate_limit,
+    check_retry_schedule,
+    invalid_setting,
+)
+from mirra.mirrors.stripe import (
+    events,
+    jobs,  # noqa: F401  (registers the billing jobs)
+    models,
+    pipeline,
+    routes,
+    seeds,
+    simulations,
+    webhooks,
+)
 from mirra.mirrors.stripe.backend import StripeBackend
 from mirra.mirrors.stripe.backend.base import API_VERSION
-from typing import TYPE_CHECKING, Any
 
 FINAL_ACTIONS = ("cancel", "mark_unpaid", "leave_past_due")
 

@@ -25,7 +25,6 @@ from mirra.mirrors.stripe.backend import StripeBackend
 from mirra.mirrors.stripe.backend.base import API_VERSION
 from mirra.mirrors.stripe.backend.invoice_payments import DUNNING_DEFAULTS
 from mirra.mirrors.stripe.context import RequestContext
-from mirra.mirrors.stripe.ratelimit import RateLimiter
 from mirra.mirrors.stripe.errors import (
     ApiError,
     IdempotencyError,
@@ -36,6 +35,7 @@ from mirra.mirrors.stripe.errors import (
     UnrecognizedUrl,
     render_error,
 )
+from mirra.mirrors.stripe.ratelimit import RateLimiter
 from mirra.sessions.store import UnitOfWork
 
 if TYPE_CHECKING:

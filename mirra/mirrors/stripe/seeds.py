@@ -28,7 +28,9 @@ def seed_names() -> list[str]:
 
 
 def load_seed(session: Session, name: str) -> None:
-    from mirra.mirrors.stripe.pipeline import handle  # the pipeline imports this package
+    from mirra.mirrors.stripe.pipeline import (
+        handle,  # the pipeline imports this package
+    )
 
     saved: dict[str, dict[str, Any]] = {}
     for step in json.loads((FIXTURES / f"{name}.json").read_text()):

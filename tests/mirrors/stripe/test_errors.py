@@ -2,7 +2,12 @@ from __future__ import annotations
 
 import json
 
-from mirra.mirrors.stripe.errors import ParameterUnknown, ResourceMissing, mask_key, render_error
+from mirra.mirrors.stripe.errors import (
+    ParameterUnknown,
+    ResourceMissing,
+    mask_key,
+    render_error,
+)
 
 
 def test_mask_key_keeps_the_prefix_and_last_four() -> None:

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement
 
-from mirra.mirrors.documents import Document, Documents
 from mirra.delivery import queue as delivery
+from mirra.mirrors.documents import Document, Documents
 from mirra.mirrors.stripe import events, ids, models, search
 from mirra.mirrors.stripe.errors import InvalidParameter, ResourceMissing
 from mirra.sessions.store import UnitOfWork

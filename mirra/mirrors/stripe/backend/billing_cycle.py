@@ -28,7 +28,6 @@ from mirra.mirrors.stripe.errors import ParameterMissing
 from mirra.mirrors.stripe.periods import DAY
 
 
-
 class BillingCycle(Subscriptions):
     @timer_action("renew_subscription")
     def renew_subscription(self, subscription_id: str) -> None:

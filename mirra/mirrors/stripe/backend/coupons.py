@@ -7,7 +7,11 @@ from typing import Any
 from mirra.mirrors.documents import Document
 from mirra.mirrors.stripe import models, periods
 from mirra.mirrors.stripe.backend.base import BackendBase, merge_metadata
-from mirra.mirrors.stripe.errors import InvalidRequest, ParameterMissing, ResourceMissing
+from mirra.mirrors.stripe.errors import (
+    InvalidRequest,
+    ParameterMissing,
+    ResourceMissing,
+)
 
 
 class Coupons(BackendBase):

@@ -7,7 +7,11 @@ from typing import Any
 
 from mirra.mirrors.documents import Document
 from mirra.mirrors.stripe import cards, models
-from mirra.mirrors.stripe.backend.base import BackendBase, address_object, merge_metadata
+from mirra.mirrors.stripe.backend.base import (
+    BackendBase,
+    address_object,
+    merge_metadata,
+)
 from mirra.mirrors.stripe.errors import EmailInvalid, ResourceMissing
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

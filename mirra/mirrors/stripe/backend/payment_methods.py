@@ -6,8 +6,17 @@ from typing import Any
 
 from mirra.mirrors.documents import Document
 from mirra.mirrors.stripe import cards, models
-from mirra.mirrors.stripe.backend.base import BackendBase, address_object, merge_metadata
-from mirra.mirrors.stripe.errors import CardError, InvalidParameter, InvalidRequest, ResourceMissing
+from mirra.mirrors.stripe.backend.base import (
+    BackendBase,
+    address_object,
+    merge_metadata,
+)
+from mirra.mirrors.stripe.errors import (
+    CardError,
+    InvalidParameter,
+    InvalidRequest,
+    ResourceMissing,
+)
 
 
 class PaymentMethods(BackendBase):

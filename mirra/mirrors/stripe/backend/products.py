@@ -7,7 +7,11 @@ from typing import Any
 from mirra.mirrors.documents import Document
 from mirra.mirrors.stripe import models
 from mirra.mirrors.stripe.backend.base import BackendBase, merge_metadata
-from mirra.mirrors.stripe.errors import InvalidRequest, ParameterMissing, ResourceMissing
+from mirra.mirrors.stripe.errors import (
+    InvalidRequest,
+    ParameterMissing,
+    ResourceMissing,
+)
 
 _PRODUCT_FIELDS = ("active", "description", "images", "marketing_features", "name", "package_dimensions",
                    "shippable", "statement_descriptor", "tax_code", "unit_label", "url")

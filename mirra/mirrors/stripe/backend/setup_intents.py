@@ -15,7 +15,11 @@ from mirra.mirrors.stripe import cards, models
 from mirra.mirrors.stripe.backend.base import BackendBase, merge_metadata
 from mirra.mirrors.stripe.backend.payment_intents import RETURN_URL_REQUIRED
 from mirra.mirrors.stripe.backend.payment_methods import PaymentMethods
-from mirra.mirrors.stripe.errors import CardError, InvalidRequest, SetupIntentUnexpectedState
+from mirra.mirrors.stripe.errors import (
+    CardError,
+    InvalidRequest,
+    SetupIntentUnexpectedState,
+)
 
 SETUP_CANCELABLE = ("requires_payment_method", "requires_confirmation", "requires_action")
 

@@ -14,8 +14,16 @@ from mirra.mirrors.stripe.backend.base import merge_metadata
 from mirra.mirrors.stripe.backend.customers import Customers
 from mirra.mirrors.stripe.backend.invoice_payments import InvoicePayments
 from mirra.mirrors.stripe.backend.invoice_shapes import FINALIZE_DELAY
-from mirra.mirrors.stripe.backend.subscription_items import SubscriptionItems, check_prices, items_list
-from mirra.mirrors.stripe.errors import InvalidRequest, NoPaymentSource, ParameterMissing
+from mirra.mirrors.stripe.backend.subscription_items import (
+    SubscriptionItems,
+    check_prices,
+    items_list,
+)
+from mirra.mirrors.stripe.errors import (
+    InvalidRequest,
+    NoPaymentSource,
+    ParameterMissing,
+)
 from mirra.mirrors.stripe.periods import DAY
 
 INCOMPLETE_EXPIRY = 23 * 3600
