@@ -148,7 +148,7 @@ async function sessionsView() {
         load();
       } }, "End");
       return h("tr", { class: "clickable", "data-session": s.sessionId, onclick: () => { location.hash = `#/sessions/${s.sessionId}`; } },
-        h("td", {}, h("a", { href: `#/sessions/${s.sessionId}` }, s.name), h("div", { class: "meta mono" }, s.sessionId)),
+        h("td", {}, h("a", { href: `#/sessions/${s.sessionId}` }, s.name), s.name === s.sessionId ? null : h("div", { class: "meta mono" }, s.sessionId)),
         h("td", {}, pill(s.status)),
         h("td", {}, s.persistent ? "persistent" : "ephemeral"),
         h("td", {}, s.mirrors.map((m) => m.vendor).join(", ")),
