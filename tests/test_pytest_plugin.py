@@ -62,6 +62,23 @@ def test_webhooks_and_simulation(mirra):
     server.shutdown(); server.server_close()
 
 
+@pytest.mark.mirra(mirrors=["resend", "twilio"])
+def test_resend_and_twilio_reach_the_session_too(mirra):
+    import resend
+    from twilio.rest import Client
+
+    resend.api_key = "re_app_key"
+    sent = resend.Emails.send({"from": "onboarding@resend.dev", "to": ["delivered@resend.dev"],
+                               "subject": "Hi", "text": "Hello"})
+    mirra.advance_clock(5)
+    [email] = mirra.state("resend")["objects"]["email"]
+    assert email["id"] == sent["id"] and email["last_event"] == "delivered"
+    twilio = Client()  # TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN of the session's account
+    number = twilio.incoming_phone_numbers.create(phone_number="+15017122661").phone_number
+    twilio.messages.create(to="+15558675310", from_=number, body="Your code is 123456")
+    assert [m["body"] for m in mirra.state("twilio")["objects"]["message"]] == ["Your code is 123456"]
+
+
 def test_plain_test_without_mirra():
     import os
     assert "MIRRA_SESSION" not in os.environ
@@ -108,7 +125,7 @@ def test_sample_project_uses_the_plugin(pytester: pytest.Pytester, tmp_path: pyt
         monkeypatch.delenv(name, raising=False)
     pytester.makepyfile(test_checkout=SAMPLE)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning")
-    result.assert_outcomes(passed=4)
+    result.assert_outcomes(passed=5)
     every = pytester.runpytest_subprocess("--mirra", "-k", "isolated or plain", "-p", "no:cacheprovider",
                                           "-W", "ignore::DeprecationWarning")
     every.assert_outcomes(passed=1, failed=1)  # with --mirra even the plain test runs in a session
