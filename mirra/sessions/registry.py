@@ -120,8 +120,13 @@ class SessionRegistry:
         ]
         self._template = self._build_template(home / "sessions" / "template.db")
         self._open: OrderedDict[str, Session] = OrderedDict()
-        if self.get(DEFAULT_SESSION_ID) is None:
+        default = self.info(DEFAULT_SESSION_ID)
+        if default is None:
             self._insert(DEFAULT_SESSION_ID, "default", True, list(catalog.names()), {}, None)
+        elif set(catalog.names()) - set(default.mirrors):  # made by a mirra with fewer mirrors
+            with self._engine.begin() as conn:
+                conn.execute(update(sessions_table).where(sessions_table.c.id == DEFAULT_SESSION_ID)
+                             .values(mirrors=json.dumps(list(catalog.names()))))
 
     def create(
         self,
@@ -300,11 +305,12 @@ class SessionRegistry:
         shutil.copyfile(self._template, path)
         with self._engine.begin() as conn:
             conn.execute(sessions_table.insert().values(**row))
-        return self._open_session(_info(row))
+        return self._open_session(_info(row), fresh=True)
 
-    def _open_session(self, info: SessionInfo) -> Session:
+    def _open_session(self, info: SessionInfo, *, fresh: bool = False) -> Session:
         path = self.sessions_dir / f"{info.id}.db"
-        store = SessionStore(info.id, path, [] if path.exists() else self._metadatas)
+        # a database this mirra did not just copy from its template may predate some tables
+        store = SessionStore(info.id, path, [] if fresh else self._metadatas)
         session = Session(
             **vars(info),
             store=store,

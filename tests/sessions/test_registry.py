@@ -41,3 +41,22 @@ def test_refusals(tmp_path: Path) -> None:
             registry.create(**kwargs)  # type: ignore[arg-type]
         assert refused.value.code == code
     registry.close()
+
+
+def test_a_home_made_by_a_mirra_with_fewer_mirrors_gains_the_new_ones(tmp_path: Path) -> None:
+    """The default session (and its database) of an older mirra, which mirrored Stripe only."""
+    from mirra.mirrors.catalog import MirrorCatalog
+    from mirra.mirrors.http import MirrorRequest
+    from mirra.mirrors.stripe import mirror as stripe
+
+    older = SessionRegistry(tmp_path, MirrorCatalog([stripe]))
+    assert older.get("default").mirrors == ["stripe"]  # type: ignore[union-attr]
+    older.close()
+
+    registry = SessionRegistry(tmp_path, default_catalog())
+    default = registry.get("default")
+    assert default is not None and default.mirrors == ["stripe", "resend", "twilio"]
+    resend = registry.catalog.require("resend")
+    request = MirrorRequest("GET", "api.resend.com", "/domains", "", {"authorization": "Bearer re_key"})
+    assert resend.handle(default, request).status == 200  # its tables exist in the old database now
+    registry.close()
