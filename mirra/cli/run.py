@@ -16,12 +16,11 @@ from rich.table import Table
 from mirra.cli.client import CliError, ControlClient
 from mirra.cli.server import ensure_server
 from mirra.scenarios.markdown import parse_scenario
-from mirra.scenarios.model import Scenario, ScenarioError
+from mirra.scenarios.model import TAG_MARKS, Scenario, ScenarioError
 from mirra.scenarios.report import junit_xml
 
 LONG_POLL_SECONDS = 10
 _MARKS = {"passed": "[green]✓[/]", "failed": "[red]✗[/]", "ungraded": "[yellow]?[/]"}
-_TAGS = {"check": "[D]", "judge": "[P]"}
 
 
 def run(
@@ -80,7 +79,7 @@ def _follow(client: ControlClient, run_id: str, console: Console) -> dict[str, A
                 for position, grade in enumerate(run["criteria"]):
                     if (run["run"], position) not in shown:
                         shown.add((run["run"], position))
-                        console.print(f"  {_MARKS[grade['result']]} run {run['run']} {_TAGS[grade['kind']]} {grade['label']}")
+                        console.print(f"  {_MARKS[grade['result']]} run {run['run']} {TAG_MARKS[grade['kind']]} {grade['label']}")
             states = [f"{run['run']}: {run['status']}" for run in result["results"]]
             status.update("runs " + " · ".join(states))
             if result["status"] == "complete":
@@ -92,12 +91,12 @@ def _print_result(result: dict[str, Any], console: Console) -> None:
     for column in ("criterion", "passed", "failed", "ungraded"):
         table.add_column(column, justify="left" if column == "criterion" else "right")
     for tally in result["criteria"]:
-        table.add_row(f"{_TAGS[tally['kind']]} {tally['label']}", str(tally["passed"]), str(tally["failed"]), str(tally["ungraded"]))
+        table.add_row(f"{TAG_MARKS[tally['kind']]} {tally['label']}", str(tally["passed"]), str(tally["failed"]), str(tally["ungraded"]))
     console.print(table)
     for run in result["results"]:
         for grade in run["criteria"]:
             if grade["result"] != "passed":
-                console.print(f"  run {run['run']} {_TAGS[grade['kind']]} {grade['label']}: [dim]{grade['reason']}[/]")
+                console.print(f"  run {run['run']} {TAG_MARKS[grade['kind']]} {grade['label']}: [dim]{grade['reason']}[/]")
         problem = run.get("error") or ("timed out" if run.get("timedOut") else None)
         if problem is None and run.get("exitCode"):
             problem = f"the command exited with {run['exitCode']}"

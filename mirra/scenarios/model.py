@@ -21,6 +21,7 @@ from mirra.errors import MirraError
 
 CHECK = "check"  # [D]: deterministic, machine-evaluated
 JUDGE = "judge"  # [P]: probabilistic, graded by the judge
+TAG_MARKS = {CHECK: "[D]", JUDGE: "[P]"}  # how reports (the table, JUnit XML) write the tags
 DEFAULT_TIMEOUT_SECONDS = 60
 DEFAULT_THRESHOLD = 0.8
 MAX_RUNS = 50

@@ -10,7 +10,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import Any
 
-_TAGS = {"check": "[D]", "judge": "[P]"}
+from mirra.scenarios.model import TAG_MARKS
 
 
 def junit_xml(result: dict[str, Any]) -> str:
@@ -27,7 +27,7 @@ def junit_xml(result: dict[str, Any]) -> str:
             ET.SubElement(case, "failure", message=problem).text = run.get("output", "")
             tests, failures = tests + 1, failures + 1
         for criterion in run["criteria"]:
-            name = f"{_TAGS[criterion['kind']]} {criterion['label']} (run {run['run']})"
+            name = f"{TAG_MARKS[criterion['kind']]} {criterion['label']} (run {run['run']})"
             case = ET.SubElement(suite, "testcase", classname=title, name=name)
             tests += 1
             if criterion["result"] == "failed":
