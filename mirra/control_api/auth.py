@@ -85,21 +85,18 @@ class TokenAuthMiddleware:
         headers = dict(scope["headers"])
         supplied = headers.get(b"authorization", b"").decode("latin-1")
         if supplied:
-            if supplied.startswith("Bearer ") and self.valid(supplied[7:].strip()):
+            if supplied.startswith("Bearer ") and token_matches(self.token, supplied[7:].strip()):
                 return None
             return _missing_token(True)
         cookie = Request(scope).cookies.get(COOKIE)
         if cookie is None:
             return _missing_token(False)
-        if not self.valid(cookie):
+        if not token_matches(self.token, cookie):
             return _missing_token(True)
         if scope["method"] not in SAFE_METHODS and CSRF_HEADER not in headers:
             return MirraError(403, "mirra.auth.cross_site", "A dashboard request that changes state needs the X-Mirra-Dashboard header.",
                               "The dashboard sends it; scripts should use 'Authorization: Bearer <token>' instead of the cookie.")
         return None
-
-    def valid(self, token: str) -> bool:
-        return hmac.compare_digest(token.encode(), self.token.encode())
 
     def _count(self) -> dict[str, str]:
         window = int(time.time()) // 60 * 60
@@ -111,6 +108,11 @@ class TokenAuthMiddleware:
             "x-mirra-ratelimit-remaining": str(self.limit - self.used),
             "x-mirra-ratelimit-reset": str(window + 60),
         }
+
+
+def token_matches(token: str, supplied: str) -> bool:
+    """Constant-time comparison, so a wrong token says nothing about the right one."""
+    return hmac.compare_digest(supplied.encode(), token.encode())
 
 
 def login_page(message: str, status: int) -> Response:

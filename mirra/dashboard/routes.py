@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 from pathlib import Path
 
 from starlette.requests import Request
@@ -10,7 +9,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from mirra.control_api.auth import COOKIE, login_page
+from mirra.control_api.auth import COOKIE, login_page, token_matches
 
 STATIC = Path(__file__).parent / "static"
 
@@ -19,7 +18,7 @@ async def login(request: Request) -> Response:
     """`/login?token=…`: a valid token becomes the session cookie, and the address bar loses it."""
     supplied = request.query_params.get("token", "")
     token: str = request.app.state.token
-    if not supplied or not hmac.compare_digest(supplied.encode(), token.encode()):
+    if not supplied or not token_matches(token, supplied):
         return login_page("That token is not this server's." if supplied else "Sign in to the mirra dashboard.", 401)
     response = RedirectResponse("/", status_code=303)
     response.set_cookie(COOKIE, token, httponly=True, samesite="strict", path="/")
