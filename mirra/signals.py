@@ -3,12 +3,16 @@
 Receivers are synchronous and run in the sender's thread, after the request's transaction has
 committed. Async consumers (the event stream, webhook delivery) receive through a queue fed by a
 receiver. Send only through the `send_*` helpers: they log a failing receiver instead of letting
-it fail the request that caused the signal, and never depend on receiver order.
+it fail the request that caused the signal, and never depend on receiver order. A vendor request
+sends its signals inside `held()`: they go out, in order, once its answer has left.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from blinker import Signal
@@ -37,7 +41,37 @@ session_lifecycle = Signal(
 )
 
 
+_held: ContextVar[list[Callable[[], None]] | None] = ContextVar("mirra_held_signals", default=None)
+
+
+@contextmanager
+def held() -> Iterator[Callable[[], None]]:
+    """Signals sent inside the block wait; the function it yields sends them, in order.
+
+    The request path holds them so that the answer leaves first and the receivers (the event
+    log, the live stream) run while the client reads it, not before."""
+    waiting: list[Callable[[], None]] = []
+
+    def release() -> None:
+        for send in waiting:
+            send()
+
+    token = _held.set(waiting)
+    try:
+        yield release
+    finally:
+        _held.reset(token)
+
+
 def _send(signal: Signal, session_id: str, **kwargs: Any) -> None:
+    waiting = _held.get()
+    if waiting is not None:
+        waiting.append(lambda: _deliver(signal, session_id, kwargs))
+    else:
+        _deliver(signal, session_id, kwargs)
+
+
+def _deliver(signal: Signal, session_id: str, kwargs: dict[str, Any]) -> None:
     for receiver in signal.receivers_for(session_id):
         try:
             receiver(session_id, **kwargs)

@@ -1,18 +1,21 @@
 """Answer requests for mirrored hosts in-process, from the flow's session.
 
 Setting `flow.response` in `request` means mitmproxy never goes upstream for these flows. Vendor
-calls are answered synchronously (short SQLite work). The mirror's admin routes (`/_mirra/...`)
+calls are answered synchronously (short SQLite work); their signals are sent on the loop's next
+turn, once mitmproxy has written the answer. The mirror's admin routes (`/_mirra/...`)
 may wait for due jobs: for those the hook returns a coroutine, which mitmproxy awaits (it awaits
 whatever a hook returns), so ordinary calls pay nothing for it.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Coroutine
 from typing import Any
 
 from mitmproxy import http
 
+from mirra import signals
 from mirra.addons.session_resolver import SESSION_KEY
 from mirra.mirrors.admin import AdminServices, handle_admin, is_admin
 from mirra.mirrors.base import Mirror
@@ -44,7 +47,10 @@ class MirrorRouter:
         request = mirror_request(flow.request)
         if is_admin(request.path):
             return self._admin(flow, session, mirror, request)
-        _answer(flow, dispatch(mirror, session, request))
+        with signals.held() as release:
+            answer = dispatch(mirror, session, request)
+        _answer(flow, answer)
+        asyncio.get_running_loop().call_soon(release)  # after mitmproxy has sent the answer
         return None
 
     async def _admin(self, flow: http.HTTPFlow, session: Session, mirror: Mirror, request: MirrorRequest) -> None:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
+from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import Response
 
+from mirra import signals
 from mirra.mirrors.admin import handle_admin, is_admin
 from mirra.mirrors.catalog import MirrorCatalog
 from mirra.mirrors.dispatch import dispatch
-from mirra.mirrors.http import MirrorRequest
+from mirra.mirrors.http import MirrorRequest, MirrorResponse
 from mirra.sessions.registry import SessionRegistry, session_not_found
 
 
@@ -30,11 +34,24 @@ async def mirror_request(request: Request) -> Response:
         body=await request.body(),
     )
     if is_admin(vendor_request.path):
-        answer = await handle_admin(request.app.state.admin, session, mirror, vendor_request)
-    else:
+        return _response(await handle_admin(request.app.state.admin, session, mirror, vendor_request))
+    with signals.held() as release:
         answer = dispatch(mirror, session, vendor_request)
-    response = Response(answer.body, answer.status)
+    return _response(answer, BackgroundTask(_async(release)))  # the signals, once it has left
+
+
+def _response(answer: MirrorResponse, background: BackgroundTask | None = None) -> Response:
+    response = Response(answer.body, answer.status, background=background)
     for name, value in answer.headers:
         response.headers.append(name, value)
     return response
 
+
+def _async(release: Callable[[], None]) -> Callable[[], Awaitable[None]]:
+    """Starlette runs a plain function's background task on a worker thread; the signals'
+    receivers belong on the event loop."""
+
+    async def run() -> None:
+        release()
+
+    return run

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from sqlalchemy import (
     Column,
     Float,
@@ -121,7 +121,7 @@ class EventLog:
                 "mirror": e.mirror,
                 "at": e.at,
                 "status": e.data.get("status"),
-                "data": json.dumps(e.data),
+                "data": orjson.dumps(e.data, option=orjson.OPT_NON_STR_KEYS).decode(),
             }
             for e in batch
         ]
@@ -140,7 +140,7 @@ class EventLog:
             query = query.where(events_table.c.mirror.in_(mirrors))
         with self.store.unit_of_work() as uow:
             rows = uow.conn.execute(query.order_by(events_table.c.seq).limit(limit)).all()
-        return [Event(r.seq, r.type, r.mirror, r.at, json.loads(r.data)) for r in rows]
+        return [Event(r.seq, r.type, r.mirror, r.at, orjson.loads(r.data)) for r in rows]
 
     def subscribe(self, types: Iterable[str] = (), mirrors: Iterable[str] = ()) -> asyncio.Queue[Event | None]:
         """A queue of the wanted events appended from now on; `None` means "fell behind, resume"."""

@@ -40,6 +40,7 @@ from mirra.sessions import clock as clock_module
 from mirra.sessions import events as events_module
 from mirra.sessions import jobs as jobs_module
 from mirra.sessions import settings as settings_module
+from mirra.sessions.checkpoints import Checkpointer
 from mirra.sessions.clock import Clock
 from mirra.sessions.events import EventLog
 from mirra.sessions.ids import IdGenerator, new_session_id
@@ -108,6 +109,7 @@ class SessionRegistry:
         self.archive_dir = home / "archive"
         self.sessions_dir.mkdir(parents=True, exist_ok=True)
         self._engine = sqlite_engine(home / "registry.db")
+        self._checkpointer = Checkpointer()
         metadata.create_all(self._engine)
         self._metadatas = [
             clock_module.metadata,
@@ -225,6 +227,7 @@ class SessionRegistry:
     def close(self) -> None:
         for session in list(self._open.values()):
             self._close_session(session)
+        self._checkpointer.close()
         self._engine.dispose()
 
     def check_request(
@@ -310,7 +313,7 @@ class SessionRegistry:
     def _open_session(self, info: SessionInfo, *, fresh: bool = False) -> Session:
         path = self.sessions_dir / f"{info.id}.db"
         # a database this mirra did not just copy from its template may predate some tables
-        store = SessionStore(info.id, path, [] if fresh else self._metadatas)
+        store = SessionStore(info.id, path, [] if fresh else self._metadatas, self._checkpointer)
         session = Session(
             **vars(info),
             store=store,

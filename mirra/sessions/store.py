@@ -17,6 +17,8 @@ from sqlalchemy import Connection, Engine, Executable, MetaData, create_engine, 
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.sql import ClauseElement
 
+from mirra.sessions.checkpoints import COMMITS_PER_CHECKPOINT, Checkpointer
+
 _NAMED_SQLITE = sqlite.dialect(paramstyle="named")
 
 
@@ -58,9 +60,17 @@ class UnitOfWork:
 class SessionStore:
     """The SQLite file of one session, with the tables of every metadata it was given."""
 
-    def __init__(self, session_id: str, path: Path, metadatas: list[MetaData]) -> None:
+    def __init__(
+        self,
+        session_id: str,
+        path: Path,
+        metadatas: list[MetaData],
+        checkpointer: Checkpointer | None = None,
+    ) -> None:
         self.session_id = session_id
         self.path = path
+        self._checkpointer = checkpointer
+        self._commits = 0
         self.engine = sqlite_engine(path, begin_immediate=False)
         for metadata in metadatas:
             metadata.create_all(self.engine)
@@ -88,6 +98,9 @@ class SessionStore:
             raise
         else:
             driver.execute("COMMIT")
+            self._commits += 1
+            if self._checkpointer is not None and self._commits % COMMITS_PER_CHECKPOINT == 0:
+                self._checkpointer.request(self.path)
         finally:
             self._conn.rollback()  # forget SQLAlchemy's implicit transaction; nothing is open below it
             self._in_unit_of_work = False
@@ -105,6 +118,8 @@ class SessionStore:
             driver.execute(f"DETACH DATABASE {alias}")
 
     def close(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.forget(self.path)
         self._conn.close()
         self.engine.dispose()
 

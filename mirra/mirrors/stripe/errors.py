@@ -17,10 +17,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from mirra.mirrors.http import MirrorResponse
+from mirra.mirrors.stripe.wire import json_body
 
 DOCS = "https://stripe.com/docs/error-codes/"
 
@@ -189,7 +189,7 @@ def render_error(error: StripeError, request_id: str, timestamp: int) -> MirrorR
             f"https://dashboard.stripe.com/test/logs/{request_id}?t={timestamp}"
         )
     body.update({key: value for key, value in error.extra.items() if value is not None})
-    payload = json.dumps({"error": dict(sorted(body.items()))}, indent=2).encode()
+    payload = json_body({"error": dict(sorted(body.items()))})
     return MirrorResponse(error.status, payload)
 
 

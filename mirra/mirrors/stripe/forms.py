@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import unquote_plus, urlencode
 
 from mirra.mirrors.stripe.errors import InvalidParameter
 
@@ -23,9 +23,17 @@ def decode(*encoded: str) -> Tree:
     """Merge the query string and the body into one parameter tree, Rack style."""
     tree: Tree = {}
     for part in encoded:
-        for key, value in parse_qsl(part, keep_blank_values=True):
-            _insert(tree, split_key(key), value)
+        for pair in part.split("&"):
+            if pair:
+                key, _, value = pair.partition("=")
+                _insert(tree, split_key(_unquote(key)), _unquote(value))
     return tree
+
+
+def _unquote(text: str) -> str:
+    """`parse_qsl`'s decoding of one key or value, done only where there is something to decode:
+    on the request path most parts have no `%` or `+`."""
+    return unquote_plus(text) if "%" in text or "+" in text else text
 
 
 def split_key(key: str) -> list[str]:

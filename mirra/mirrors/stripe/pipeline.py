@@ -13,9 +13,10 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import json
 import logging
 from typing import TYPE_CHECKING, Any
+
+import orjson
 
 from mirra.mirrors import idempotency
 from mirra.mirrors.http import MirrorRequest, MirrorResponse
@@ -36,6 +37,7 @@ from mirra.mirrors.stripe.errors import (
     render_error,
 )
 from mirra.mirrors.stripe.ratelimit import RateLimiter
+from mirra.mirrors.stripe.wire import json_body
 from mirra.sessions.store import UnitOfWork
 
 if TYPE_CHECKING:
@@ -163,7 +165,7 @@ def run_handler(ctx: RequestContext, match: Match, tree: forms.Tree) -> MirrorRe
     if match.route.params:
         ctx.params = params.validate(params.schema_for(match.route.params), tree)
     result = match.route.handler(ctx)
-    return MirrorResponse(200, json.dumps(result, indent=2).encode())
+    return MirrorResponse(200, json_body(result))
 
 
 def remember_response(
@@ -196,5 +198,5 @@ def add_stripe_headers(
 
 
 def _fingerprint(request: MirrorRequest, tree: forms.Tree) -> str:
-    canonical = json.dumps([request.method, request.path, tree], sort_keys=True)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    canonical = orjson.dumps([request.method, request.path, tree], option=orjson.OPT_SORT_KEYS)
+    return hashlib.sha256(canonical).hexdigest()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +12,7 @@ from mirra.delivery import queue as delivery
 from mirra.mirrors.documents import Document, Documents
 from mirra.mirrors.stripe import events, ids, models, search
 from mirra.mirrors.stripe.errors import InvalidParameter, ResourceMissing
+from mirra.mirrors.stripe.wire import json_body
 from mirra.sessions.store import UnitOfWork
 
 if TYPE_CHECKING:
@@ -107,7 +107,7 @@ class BackendBase:
             len(endpoints),
         )
         self.documents.insert("event", event, lookup=event_type)
-        payload = json.dumps(event, indent=2).encode() if endpoints else b""
+        payload = json_body(event) if endpoints else b""
         for endpoint in endpoints:
             delivery.enqueue(
                 self.session,
