@@ -2,8 +2,9 @@
 
 Same embedded mitmproxy Master, same CA and the same addon list as `mirra.addons.default_addons`,
 except that `MirrorRouter` is replaced by `FixedCustomer`, which answers every request for
-api.stripe.com with the same ~700-byte customer. Whatever the client measures here is the cost of
-the SDK, TLS interception and mitmproxy itself: the least mirra's proxy can cost.
+api.stripe.com with the same ~700-byte customer and the headers the Stripe mirror sends with a
+create (so both configurations put the same bytes on the wire). Whatever the client measures here
+is the cost of the SDK, TLS interception and mitmproxy itself: the least mirra's proxy can cost.
 
     .venv/bin/python bench/floor_server.py WORKDIR
 
@@ -26,6 +27,7 @@ from mirra.addons.session_resolver import SessionResolver
 from mirra.addons.upstream_guard import UpstreamGuard
 from mirra.certs import CertificateAuthority
 from mirra.mirrors.catalog import default_catalog
+from mirra.mirrors.stripe.backend.base import API_VERSION
 from mirra.proxy.master import start_proxy
 
 STRIPE_HOST = "api.stripe.com"
@@ -64,6 +66,7 @@ CUSTOMER = {
     "test_clock": None,
 }
 CUSTOMER_BODY = json.dumps(CUSTOMER, indent=2).encode()
+REQUEST_ID = "req_m1RxaSl6OBEIpu"
 
 
 class FixedCustomer:
@@ -74,8 +77,17 @@ class FixedCustomer:
             return
         if flow.request.pretty_host.lower() != STRIPE_HOST:
             return
+        headers = [
+            ("Content-Type", "application/json"),
+            ("Cache-Control", "no-cache, no-store"),
+            ("Request-Id", REQUEST_ID),
+            ("Stripe-Version", API_VERSION),
+            ("Idempotency-Key", flow.request.headers.get("idempotency-key", "")),
+            ("Original-Request", REQUEST_ID),
+            ("Stripe-Should-Retry", "false"),
+        ]
         flow.response = http.Response.make(
-            200, CUSTOMER_BODY, {"content-type": "application/json", "request-id": "req_x"}
+            200, CUSTOMER_BODY, [(name.encode(), value.encode()) for name, value in headers]
         )
 
 

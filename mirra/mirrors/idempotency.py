@@ -6,9 +6,9 @@ parameters; Resend the body); this module only keeps the records in the session 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
+import orjson
 from sqlalchemy import (
     Column,
     Float,
@@ -74,7 +74,7 @@ def find(uow: UnitOfWork, scope: str, key: str) -> StoredResponse | None:
     if row is None:
         return None
     fingerprint, request_id, status, headers, body, created_at = row
-    pairs = [(name, value) for name, value in json.loads(headers)]
+    pairs = [(name, value) for name, value in orjson.loads(headers)]
     return StoredResponse(fingerprint, request_id, MirrorResponse(status, body, pairs), created_at)
 
 
@@ -95,7 +95,7 @@ def remember(
             "fingerprint": fingerprint,
             "request_id": request_id,
             "status": response.status,
-            "headers": json.dumps(response.headers),
+            "headers": orjson.dumps(response.headers).decode(),
             "body": response.body,
             "created_at": created_at,
         },
