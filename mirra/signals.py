@@ -4,7 +4,7 @@ Receivers are synchronous and run in the sender's thread, after the request's tr
 committed. Async consumers (the event stream, webhook delivery) receive through a queue fed by a
 receiver. Send only through the `send_*` helpers: they log a failing receiver instead of letting
 it fail the request that caused the signal, and never depend on receiver order. A vendor request
-sends its signals inside `held()`: they go out, in order, once its answer has left.
+sends its signals inside `held()`: they go out, in order, once it has been answered.
 """
 
 from __future__ import annotations
@@ -48,8 +48,8 @@ _held: ContextVar[list[Callable[[], None]] | None] = ContextVar("mirra_held_sign
 def held() -> Iterator[Callable[[], None]]:
     """Signals sent inside the block wait; the function it yields sends them, in order.
 
-    The request path holds them so that the answer leaves first and the receivers (the event
-    log, the live stream) run while the client reads it, not before."""
+    The request path holds them so that the receivers (the event log, the live stream) run after
+    the answer is made: in direct mode after it has been sent, while the client reads it."""
     waiting: list[Callable[[], None]] = []
 
     def release() -> None:

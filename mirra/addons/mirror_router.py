@@ -2,9 +2,10 @@
 
 Setting `flow.response` in `request` means mitmproxy never goes upstream for these flows. Vendor
 calls are answered synchronously (short SQLite work); their signals are sent on the loop's next
-turn, once mitmproxy has written the answer. The mirror's admin routes (`/_mirra/...`)
-may wait for due jobs: for those the hook returns a coroutine, which mitmproxy awaits (it awaits
-whatever a hook returns), so ordinary calls pay nothing for it.
+turn, outside the hook. (mitmproxy 12.2 writes the answer two turns later, once its
+`server_event` lock is handed over, so they still run before the answer leaves.) The mirror's
+admin routes (`/_mirra/...`) may wait for due jobs: for those the hook returns a coroutine, which
+mitmproxy awaits (it awaits whatever a hook returns), so ordinary calls pay nothing for it.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ class MirrorRouter:
         with signals.held() as release:
             answer = dispatch(mirror, session, request)
         _answer(flow, answer)
-        asyncio.get_running_loop().call_soon(release)  # after mitmproxy has sent the answer
+        asyncio.get_running_loop().call_soon(release)
         return None
 
     async def _admin(self, flow: http.HTTPFlow, session: Session, mirror: Mirror, request: MirrorRequest) -> None:
