@@ -556,9 +556,9 @@ def print_webhooks(sample: WebhookSample, args: argparse.Namespace) -> None:
     print(
         f"with the endpoint, customers.create through the proxy takes {p50[PROXY_CALL]:.2f} ms p50 "
         f"against {p50[QUIET_CALL]:.2f} ms in a session without one "
-        f"({p50[PROXY_CALL] - p50[QUIET_CALL]:+.2f} ms): the delivery runs on the proxy's event "
-        f"loop and holds the answer back, so 'SDK return -> arrival' hides it; 'SDK call start -> "
-        f"arrival' and the direct rows show it"
+        f"({p50[PROXY_CALL] - p50[QUIET_CALL]:+.2f} ms): the request also stores the delivery and "
+        f"its job, and the delivery runs on the proxy's event loop about 1 ms after the answer "
+        f"(JobRunner.WAKE_DELAY_SECONDS), while this process's SDK call and receiver still run"
     )
     print(
         f"check: {sample.verified} of {2 * args.webhooks} webhooks (proxy and direct rows) "

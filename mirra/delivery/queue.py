@@ -23,13 +23,14 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     select,
     update,
 )
 
 from mirra import signals
 from mirra.sessions.jobs import Job, job_handler
-from mirra.sessions.store import UnitOfWork
+from mirra.sessions.store import Prepared, UnitOfWork
 
 if TYPE_CHECKING:
     from mirra.sessions.registry import Session
@@ -72,6 +73,9 @@ deliveries_table = Table(
 )
 
 
+# built once: every event with an endpoint enqueues its delivery inside the request that caused it
+_INSERT = Prepared(deliveries_table.insert().values({column.name: bindparam(column.name) for column in deliveries_table.c}))
+
 _CLIENT: list[httpx.AsyncClient] = []
 
 
@@ -102,21 +106,22 @@ def enqueue(
     payload: bytes,
 ) -> str:
     delivery_id = session.ids.new("dlv_", 24)
-    uow.conn.execute(
-        deliveries_table.insert().values(
-            id=delivery_id,
-            mirror=mirror,
-            endpoint_id=endpoint_id,
-            url=url,
-            secret=secret,
-            event_id=event_id,
-            event_type=event_type,
-            object_id=object_id,
-            payload=payload,
-            status="pending",
-            created_at=session.clock.now(),
-            attempts="[]",
-        )
+    uow.run(
+        _INSERT,
+        {
+            "id": delivery_id,
+            "mirror": mirror,
+            "endpoint_id": endpoint_id,
+            "url": url,
+            "secret": secret,
+            "event_id": event_id,
+            "event_type": event_type,
+            "object_id": object_id,
+            "payload": payload,
+            "status": "pending",
+            "created_at": session.clock.now(),
+            "attempts": "[]",
+        },
     )
     session.jobs.schedule(uow, mirror, ATTEMPT_JOB, session.clock.now(), {"delivery": delivery_id})
     return delivery_id

@@ -21,12 +21,13 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     delete,
     func,
     select,
 )
 
-from mirra.sessions.store import SessionStore, UnitOfWork
+from mirra.sessions.store import Prepared, SessionStore, UnitOfWork
 
 if TYPE_CHECKING:
     from mirra.sessions.registry import Session
@@ -42,6 +43,10 @@ jobs_table = Table(
     Column("due_at", Float, nullable=False, index=True),  # session clock
     Column("data", Text, nullable=False),  # the handler's arguments, JSON
 )
+
+
+# built once: a webhook's delivery schedules a job inside the request that caused it
+_INSERT = Prepared(jobs_table.insert().values({name: bindparam(name) for name in ("mirror", "kind", "due_at", "data")}))
 
 
 @dataclass(frozen=True)
@@ -76,9 +81,7 @@ class JobQueue:
         self.on_scheduled = on_scheduled
 
     def schedule(self, uow: UnitOfWork, mirror: str, kind: str, due_at: float, data: dict[str, Any]) -> None:
-        uow.conn.execute(
-            jobs_table.insert().values(mirror=mirror, kind=kind, due_at=due_at, data=json.dumps(data))
-        )
+        uow.run(_INSERT, {"mirror": mirror, "kind": kind, "due_at": due_at, "data": json.dumps(data)})
         uow.after_commit(lambda: self.on_scheduled(due_at))
 
     def next_due(self) -> float | None:

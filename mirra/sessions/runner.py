@@ -13,6 +13,10 @@ from mirra.sessions.registry import Session, SessionRegistry
 log = logging.getLogger(__name__)
 
 MAX_IDLE_SECONDS = 1.0
+# A job scheduled by a vendor request (its webhook's delivery) waits this long before the runner
+# looks: mitmproxy writes the request's answer two loop turns after the hook that made it, and a
+# delivery started sooner holds that answer back by its own work (~1 ms of httpx).
+WAKE_DELAY_SECONDS = 0.001
 
 
 class JobRunner:
@@ -22,8 +26,8 @@ class JobRunner:
         self._session_locks: dict[str, asyncio.Lock] = {}
 
     def notify(self) -> None:
-        """A job was scheduled or the clock moved: look again now."""
-        self.wake.set()
+        """A job was scheduled or the clock moved: look again, once the answer has gone out."""
+        asyncio.get_running_loop().call_later(WAKE_DELAY_SECONDS, self.wake.set)
 
     async def run_forever(self) -> None:
         while True:

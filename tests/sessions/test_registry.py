@@ -60,3 +60,27 @@ def test_a_home_made_by_a_mirra_with_fewer_mirrors_gains_the_new_ones(tmp_path: 
     request = MirrorRequest("GET", "api.resend.com", "/domains", "", {"authorization": "Bearer re_key"})
     assert resend.handle(default, request).status == 200  # its tables exist in the old database now
     registry.close()
+
+
+def test_a_scheduled_job_moves_the_registrys_next_job_only_forward(tmp_path: Path) -> None:
+    """What the runner reads (and a restart relies on) is the earliest due job; a later job leaves
+    it be, without a registry write, and an earlier one brings it forward."""
+    registry = SessionRegistry(tmp_path, default_catalog())
+    session = registry.create(["stripe"])
+    now = session.clock.now()
+
+    def schedule(due: float) -> None:
+        with session.store.unit_of_work() as uow:
+            session.jobs.schedule(uow, "stripe", "test.job", due, {})
+
+    schedule(now + 100)
+    assert registry.next_job_wall() == pytest.approx(now + 100 - session.clock.offset)
+    schedule(now + 200)
+    assert registry.next_job_wall() == pytest.approx(now + 100 - session.clock.offset)
+    schedule(now + 50)
+    assert registry.next_job_wall() == pytest.approx(now + 50 - session.clock.offset)
+    registry.close()
+
+    reopened = SessionRegistry(tmp_path, default_catalog())
+    assert reopened.next_job_wall() == pytest.approx(now + 50 - session.clock.offset)
+    reopened.close()
