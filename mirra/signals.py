@@ -3,13 +3,19 @@
 Receivers are synchronous and run in the sender's thread, after the request's transaction has
 committed. Async consumers (the event stream, webhook delivery) receive through a queue fed by a
 receiver. Send only through the `send_*` helpers: they log a failing receiver instead of letting
-it fail the request that caused the signal, and never depend on receiver order. A vendor request
-sends its signals inside `held()`: they go out, in order, once it has been answered.
+it fail the request that caused the signal, and never depend on receiver order.
+
+A vendor request sends its signals inside `held()`: they wait until its answer has been written
+(`send_held()`, which the proxy addon calls `AFTER_ANSWER_SECONDS` later and direct mode once the
+answer is sent), so the event log's work is not on the request's path. Every signal still goes
+out in the order it was sent, and whatever reads what the signals feed (the event log, its counts)
+calls `send_held()` first, so it never misses a request that has been answered.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -41,33 +47,38 @@ session_lifecycle = Signal(
 )
 
 
-_held: ContextVar[list[Callable[[], None]] | None] = ContextVar("mirra_held_signals", default=None)
+# mitmproxy 12.2 writes an answer two event-loop turns after the hook that made it (its
+# `server_event` lock changes hands once per hook); a millisecond is well past that.
+AFTER_ANSWER_SECONDS = 0.001
+
+_holding: ContextVar[list[Callable[[], None]] | None] = ContextVar("mirra_holding_signals", default=None)
+_held: deque[Callable[[], None]] = deque()  # sends waiting for their request's answer, in order
 
 
 @contextmanager
-def held() -> Iterator[Callable[[], None]]:
-    """Signals sent inside the block wait; the function it yields sends them, in order.
-
-    The request path holds them so that the receivers (the event log, the live stream) run after
-    the answer is made: in direct mode after it has been sent, while the client reads it."""
-    waiting: list[Callable[[], None]] = []
-
-    def release() -> None:
-        for send in waiting:
-            send()
-
-    token = _held.set(waiting)
+def held() -> Iterator[None]:
+    """Signals sent inside the block wait for `send_held()`."""
+    holding: list[Callable[[], None]] = []
+    token = _holding.set(holding)
     try:
-        yield release
+        yield
     finally:
-        _held.reset(token)
+        _holding.reset(token)
+        _held.extend(holding)
+
+
+def send_held() -> None:
+    """Send every held signal now, oldest first."""
+    while _held:
+        _held.popleft()()
 
 
 def _send(signal: Signal, session_id: str, **kwargs: Any) -> None:
-    waiting = _held.get()
-    if waiting is not None:
-        waiting.append(lambda: _deliver(signal, session_id, kwargs))
+    holding = _holding.get()
+    if holding is not None:
+        holding.append(lambda: _deliver(signal, session_id, kwargs))
     else:
+        send_held()  # what was sent before goes out before
         _deliver(signal, session_id, kwargs)
 
 

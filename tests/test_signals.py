@@ -1,4 +1,4 @@
-"""Signals a vendor request sends wait for its answer to leave, then go out in order."""
+"""Signals a vendor request sends wait for its answer, then go out in the order they were sent."""
 
 from __future__ import annotations
 
@@ -7,23 +7,28 @@ from typing import Any
 from mirra import signals
 
 
-def test_held_signals_go_out_in_order_only_when_released() -> None:
-    seen: list[tuple[str, str]] = []
+def changed(entity_id: str) -> None:
+    signals.send_state_changed("s1", mirror="stripe", entity="customer", entity_id=entity_id, before=None, after={})
+
+
+def test_held_signals_wait_for_send_held_and_never_overtake_one_sent_later() -> None:
+    seen: list[str] = []
 
     def receiver(session_id: str, **fields: Any) -> None:
-        seen.append((session_id, fields["entity_id"]))
+        seen.append(fields["entity_id"])
 
     signals.state_changed.connect(receiver, sender="s1")
     try:
-        with signals.held() as release:
-            for entity_id in ("cus_1", "cus_2"):
-                signals.send_state_changed(
-                    "s1", mirror="stripe", entity="customer", entity_id=entity_id, before=None, after={}
-                )
+        with signals.held():
+            changed("cus_1")
+            changed("cus_2")
             assert seen == []
-        signals.send_state_changed("s1", mirror="stripe", entity="customer", entity_id="cus_3", before=None, after={})
-        assert seen == [("s1", "cus_3")]  # outside the block: at once
-        release()
-        assert seen == [("s1", "cus_3"), ("s1", "cus_1"), ("s1", "cus_2")]
+        assert seen == []
+        changed("cus_3")  # not held: what was held before it goes out first
+        assert seen == ["cus_1", "cus_2", "cus_3"]
+        with signals.held():
+            changed("cus_4")
+        signals.send_held()
+        assert seen == ["cus_1", "cus_2", "cus_3", "cus_4"]
     finally:
         signals.state_changed.disconnect(receiver, sender="s1")

@@ -1,10 +1,8 @@
 """Answer requests for mirrored hosts in-process, from the flow's session.
 
 Setting `flow.response` in `request` means mitmproxy never goes upstream for these flows. Vendor
-calls are answered synchronously (short SQLite work); their signals are sent on the loop's next
-turn, outside the hook. (mitmproxy 12.2 writes the answer two turns later, once its
-`server_event` lock is handed over, so they still run before the answer leaves.) The mirror's
-admin routes (`/_mirra/...`) may wait for due jobs: for those the hook returns a coroutine, which
+calls are answered synchronously (short SQLite work); their signals wait until mitmproxy has
+written the answer (`signals.held`). The mirror's admin routes (`/_mirra/...`) may wait for due jobs: for those the hook returns a coroutine, which
 mitmproxy awaits (it awaits whatever a hook returns), so ordinary calls pay nothing for it.
 """
 
@@ -48,10 +46,10 @@ class MirrorRouter:
         request = mirror_request(flow.request)
         if is_admin(request.path):
             return self._admin(flow, session, mirror, request)
-        with signals.held() as release:
+        with signals.held():
             answer = dispatch(mirror, session, request)
         _answer(flow, answer)
-        asyncio.get_running_loop().call_soon(release)
+        asyncio.get_running_loop().call_later(signals.AFTER_ANSWER_SECONDS, signals.send_held)
         return None
 
     async def _admin(self, flow: http.HTTPFlow, session: Session, mirror: Mirror, request: MirrorRequest) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import Response
@@ -35,9 +33,9 @@ async def mirror_request(request: Request) -> Response:
     )
     if is_admin(vendor_request.path):
         return _response(await handle_admin(request.app.state.admin, session, mirror, vendor_request))
-    with signals.held() as release:
+    with signals.held():
         answer = dispatch(mirror, session, vendor_request)
-    return _response(answer, BackgroundTask(_async(release)))  # the signals, once it has left
+    return _response(answer, BackgroundTask(_send_held))  # the signals, once it has left
 
 
 def _response(answer: MirrorResponse, background: BackgroundTask | None = None) -> Response:
@@ -47,11 +45,7 @@ def _response(answer: MirrorResponse, background: BackgroundTask | None = None) 
     return response
 
 
-def _async(release: Callable[[], None]) -> Callable[[], Awaitable[None]]:
-    """Starlette runs a plain function's background task on a worker thread; the signals'
-    receivers belong on the event loop."""
-
-    async def run() -> None:
-        release()
-
-    return run
+async def _send_held() -> None:
+    """A coroutine: Starlette runs a plain function's background task on a worker thread, and the
+    signals' receivers belong on the event loop."""
+    signals.send_held()

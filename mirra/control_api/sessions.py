@@ -9,6 +9,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from mirra import signals
 from mirra.control_api.urls import ServerUrls
 from mirra.errors import MirraError
 from mirra.mirrors.admin import advance_session_clock
@@ -118,6 +119,7 @@ def _stats(session: Session | None) -> dict[str, Any]:
     never opens a session's database)."""
     if session is None:
         return {}
+    signals.send_held()  # the counts include every request answered so far
     events = session.events
     return {"stats": {"requests": events.requests, "webhooks": events.webhooks, "errors": events.errors}}
 

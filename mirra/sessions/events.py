@@ -29,6 +29,7 @@ from sqlalchemy import (
     select,
 )
 
+from mirra import signals
 from mirra.sessions.store import Prepared, SessionStore
 
 TRAFFIC = "traffic.request_completed"
@@ -110,7 +111,9 @@ class EventLog:
         return event
 
     def flush(self) -> None:
-        """Write pending events to the session database in one transaction."""
+        """Write pending events to the session database in one transaction (after the signals
+        still held for answered requests have been turned into events)."""
+        signals.send_held()
         if not self.pending:
             return
         batch, self.pending = self.pending, []
