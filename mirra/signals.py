@@ -5,11 +5,11 @@ committed. Async consumers (the event stream, webhook delivery) receive through 
 receiver. Send only through the `send_*` helpers: they log a failing receiver instead of letting
 it fail the request that caused the signal, and never depend on receiver order.
 
-A vendor request sends its signals inside `held()`: they wait until its answer has been written
-(`send_held()`, which the proxy addon calls `AFTER_ANSWER_SECONDS` later and direct mode once the
-answer is sent), so the event log's work is not on the request's path. Every signal still goes
-out in the order it was sent, and whatever reads what the signals feed (the event log, its counts)
-calls `send_held()` first, so it never misses a request that has been answered.
+A vendor request sends its signals inside `held()`: they wait for `send_held()`, which direct
+mode calls once the answer has been sent and the proxy addon on the event loop's next turn, so
+the event log's work is not inside the request. Every signal still goes out in the order it was
+sent, and whatever reads what the signals feed (the event log, its counts) calls `send_held()`
+first, so it never misses a request that has been answered.
 """
 
 from __future__ import annotations
@@ -46,10 +46,6 @@ session_lifecycle = Signal(
     "the session id. Kwargs: action, and mirror/seed/snapshot_id where they apply."
 )
 
-
-# mitmproxy 12.2 writes an answer two event-loop turns after the hook that made it (its
-# `server_event` lock changes hands once per hook); a millisecond is well past that.
-AFTER_ANSWER_SECONDS = 0.001
 
 _holding: ContextVar[list[Callable[[], None]] | None] = ContextVar("mirra_holding_signals", default=None)
 _held: deque[Callable[[], None]] = deque()  # sends waiting for their request's answer, in order

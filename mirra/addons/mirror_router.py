@@ -1,8 +1,8 @@
 """Answer requests for mirrored hosts in-process, from the flow's session.
 
 Setting `flow.response` in `request` means mitmproxy never goes upstream for these flows. Vendor
-calls are answered synchronously (short SQLite work); their signals wait until mitmproxy has
-written the answer (`signals.held`). The mirror's admin routes (`/_mirra/...`) may wait for due jobs: for those the hook returns a coroutine, which
+calls are answered synchronously (short SQLite work); their signals go out on the loop's next
+turn (`signals.held`). The mirror's admin routes (`/_mirra/...`) may wait for due jobs: for those the hook returns a coroutine, which
 mitmproxy awaits (it awaits whatever a hook returns), so ordinary calls pay nothing for it.
 """
 
@@ -49,7 +49,8 @@ class MirrorRouter:
         with signals.held():
             answer = dispatch(mirror, session, request)
         _answer(flow, answer)
-        asyncio.get_running_loop().call_later(signals.AFTER_ANSWER_SECONDS, signals.send_held)
+        # outside the hook, though still before mitmproxy writes the answer (two turns on)
+        asyncio.get_running_loop().call_soon(signals.send_held)
         return None
 
     async def _admin(self, flow: http.HTTPFlow, session: Session, mirror: Mirror, request: MirrorRequest) -> None:

@@ -7,13 +7,17 @@ import asyncio
 import logging
 import time
 
-from mirra import signals
 from mirra.sessions.jobs import HANDLERS
 from mirra.sessions.registry import Session, SessionRegistry
 
 log = logging.getLogger(__name__)
 
 MAX_IDLE_SECONDS = 1.0
+# A job scheduled by a vendor request (its webhook's delivery) waits this long before the runner
+# looks: mitmproxy writes the request's answer two loop turns after the hook that made it (its
+# `server_event` lock changes hands once per hook), and a delivery started sooner holds that
+# answer back by its own work (~1 ms of httpx).
+WAKE_DELAY_SECONDS = 0.001
 
 
 class JobRunner:
@@ -25,7 +29,7 @@ class JobRunner:
     def notify(self) -> None:
         """A job was scheduled or the clock moved: look again once the answer of the request that
         did it has been written (a delivery started sooner holds it back by ~1 ms of httpx)."""
-        asyncio.get_running_loop().call_later(signals.AFTER_ANSWER_SECONDS, self.wake.set)
+        asyncio.get_running_loop().call_later(WAKE_DELAY_SECONDS, self.wake.set)
 
     async def run_forever(self) -> None:
         while True:
