@@ -213,6 +213,8 @@ def percentile(ordered: list[float], q: float) -> float:
 
 
 SERVER_CPU, CLIENT_CPU = 0, 1
+CONFIGS = ("mirra proxy", "floor", "direct")
+SETTLE_REQUESTS = 300
 
 
 def pin(pid: int, cpu: int) -> None:
@@ -281,7 +283,8 @@ def print_table(results: list[Result], args: argparse.Namespace) -> None:
     sockets = "urllib3's default (Nagle on)" if args.nagle else "TCP_NODELAY (see --nagle)"
     print(
         f"stripe.Customer.create: {args.requests} requests per config in {args.rounds} interleaved "
-        f"rounds (each after {args.warmup} warm-up), concurrency {args.concurrency}; "
+        f"rounds over {args.servers} pairs of servers (each client after {args.warmup} warm-up), "
+        f"concurrency {args.concurrency}; "
         f"client proxy sockets: {sockets}; "
         + (f"servers pinned to CPU {SERVER_CPU}, clients to CPU {CLIENT_CPU}" if can_pin() else "not pinned to CPUs")
     )
@@ -308,32 +311,48 @@ def stop_mirra(mirra: MirraProcess) -> None:
 
 
 def run_all(args: argparse.Namespace) -> list[Result]:
+    """`--servers` pairs of servers, used in turn by the rounds: two processes running the same
+    code differed by up to 0.2 ms p50 (their memory layout, presumably), so a single pair made the
+    ratio partly a matter of which processes it drew. Each server first answers `SETTLE_REQUESTS`
+    unmeasured calls per configuration: measured from its first calls, a fresh mirra came out at
+    1.65x in one run."""
+    per_round = max(1, args.requests // args.rounds)
+    samples: dict[str, list[Sample]] = {name: [] for name in CONFIGS}
+    with tempfile.TemporaryDirectory(prefix="mirra-bench-") as tmp, ExitStack() as stack:
+        pairs = [stack.enter_context(server_pair(Path(tmp) / f"pair{n}")) for n in range(args.servers)]
+        for targets in pairs:
+            for target in targets:
+                measure(target, args, SETTLE_REQUESTS)
+        for round_index in range(args.rounds):
+            targets = pairs[round_index % len(pairs)]
+            # Rotating the order too: machine noise drifts over seconds, and a configuration
+            # measured in one block would carry that drift as a false difference.
+            shift = round_index % len(targets)
+            for target in targets[shift:] + targets[:shift]:
+                samples[target.name].append(measure(target, args, per_round))
+    return [Result.combine(samples[name]) for name in CONFIGS]
+
+
+@contextmanager
+def server_pair(workdir: Path) -> Iterator[list[Target]]:
+    """A `mirra proxy` and a floor server, pinned, stopped on the way out."""
     from mirra.testing.server import (
         start_mirra,  # not needed (nor imported) in client mode
     )
 
-    with tempfile.TemporaryDirectory(prefix="mirra-bench-") as tmp, ExitStack() as stack:
-        mirra = start_mirra(Path(tmp) / "home")
+    with ExitStack() as stack:
+        mirra = start_mirra(workdir / "home")
         stack.callback(stop_mirra, mirra)
         if can_pin():
             pin(mirra.process.pid, SERVER_CPU)
-        floor = stack.enter_context(floor_server(Path(tmp) / "floor"))
-        targets = [
+        floor = stack.enter_context(floor_server(workdir / "floor"))
+        yield [
             Target(
                 "mirra proxy", proxy=mirra.urls.proxy_url(SESSION_ID), ca_bundle=str(mirra.ca_bundle)
             ),
             floor,
             Target("direct", api_base=mirra.urls.mirror_url(SESSION_ID, "stripe")),
         ]
-        # Interleaved rounds, rotating the order: machine noise drifts over seconds, and a
-        # configuration measured in one block would carry that drift as a false difference.
-        per_round = max(1, args.requests // args.rounds)
-        samples: dict[str, list[Sample]] = {target.name: [] for target in targets}
-        for round_index in range(args.rounds):
-            shift = round_index % len(targets)
-            for target in targets[shift:] + targets[:shift]:
-                samples[target.name].append(measure(target, args, per_round))
-        return [Result.combine(samples[target.name]) for target in targets]
 
 
 def main() -> None:
@@ -341,7 +360,10 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=1000, help="measured requests per config")
     parser.add_argument("--warmup", type=int, default=50, help="unmeasured requests first")
     parser.add_argument("--concurrency", type=int, default=1, help="client threads")
-    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds per config")
+    parser.add_argument("--rounds", type=int, default=10, help="interleaved rounds")
+    parser.add_argument(
+        "--servers", type=int, default=3, help="pairs of servers (mirra, floor) the rounds take in turn"
+    )
     parser.add_argument(
         "--nagle",
         action="store_true",
@@ -349,8 +371,8 @@ def main() -> None:
     )
     parser.add_argument("--client", metavar="TARGET_JSON", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.requests < 1 or args.warmup < 0 or args.concurrency < 1 or args.rounds < 1:
-        parser.error("--requests, --concurrency and --rounds must be >= 1, --warmup >= 0")
+    if min(args.requests, args.concurrency, args.rounds, args.servers) < 1 or args.warmup < 0:
+        parser.error("--requests, --concurrency, --rounds and --servers must be >= 1, --warmup >= 0")
     if args.client:
         sample = run_client(
             Target(**json.loads(args.client)), args.requests, args.warmup, args.concurrency,
