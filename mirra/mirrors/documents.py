@@ -31,7 +31,7 @@ from sqlalchemy import (
 )
 
 from mirra import signals
-from mirra.sessions.store import Prepared, UnitOfWork
+from mirra.sessions.store import Prepared, UnitOfWork, json_text
 
 Document = dict[str, Any]
 
@@ -94,7 +94,7 @@ class Documents:
                 "lookup": lookup,
                 "created": obj.get("created", 0),
                 "deleted": False,
-                "data": _dumps(obj),
+                "data": json_text(obj),
             },
         )
         self._announce(kind, obj["id"], None, obj)
@@ -104,7 +104,7 @@ class Documents:
         self, kind: str, obj: Document, before: Document, *, lookup: str | None = None
     ) -> Document:
         self.uow.run(
-            self.statements.replace, {"object_id": obj["id"], "data": _dumps(obj), "lookup": lookup}
+            self.statements.replace, {"object_id": obj["id"], "data": json_text(obj), "lookup": lookup}
         )
         self._announce(kind, obj["id"], before, obj)
         return obj
@@ -207,10 +207,6 @@ class _Statements:
             update(table).where(by_id).values(data=bindparam("data"), lookup=bindparam("lookup"))
         )
         self.mark_deleted = Prepared(update(table).where(by_id).values(deleted=bindparam("deleted")))
-
-
-def _dumps(obj: Document) -> str:
-    return orjson.dumps(obj, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 @functools.cache

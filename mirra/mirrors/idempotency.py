@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 
 from mirra.mirrors.http import MirrorResponse
-from mirra.sessions.store import Prepared, UnitOfWork
+from mirra.sessions.store import Prepared, UnitOfWork, json_text
 
 metadata = MetaData()
 
@@ -95,7 +95,7 @@ def remember(
             "fingerprint": fingerprint,
             "request_id": request_id,
             "status": response.status,
-            "headers": orjson.dumps(response.headers).decode(),
+            "headers": json_text(response.headers),
             "body": response.body,
             "created_at": created_at,
         },

@@ -30,7 +30,7 @@ from sqlalchemy import (
 )
 
 from mirra import signals
-from mirra.sessions.store import Prepared, SessionStore
+from mirra.sessions.store import Prepared, SessionStore, json_text
 
 TRAFFIC = "traffic.request_completed"
 WEBHOOK = "webhook.dispatched"
@@ -124,7 +124,7 @@ class EventLog:
                 "mirror": e.mirror,
                 "at": e.at,
                 "status": e.data.get("status"),
-                "data": orjson.dumps(e.data, option=orjson.OPT_NON_STR_KEYS).decode(),
+                "data": json_text(e.data),
             }
             for e in batch
         ]

@@ -8,11 +8,13 @@ together when the mirror raises a vendor error, so bad input changes no state by
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, Engine, Executable, MetaData, create_engine, event
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.sql import ClauseElement
@@ -20,6 +22,16 @@ from sqlalchemy.sql import ClauseElement
 from mirra.sessions.checkpoints import COMMITS_PER_CHECKPOINT, Checkpointer
 
 _NAMED_SQLITE = sqlite.dialect(paramstyle="named")
+
+
+def json_text(value: Any) -> str:
+    """JSON for a TEXT column: orjson (the standard library's encoder cost a fifth of a Stripe
+    create), or the standard library for what orjson refuses: integers past 64 bits, which a
+    vendor's JSON body can carry."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+    except orjson.JSONEncodeError:
+        return json.dumps(value)
 
 
 class Prepared:

@@ -11,6 +11,7 @@ parameter becomes `None`, meaning "unset".
 from __future__ import annotations
 
 import functools
+import math
 import sys
 import types
 import typing
@@ -29,6 +30,7 @@ from mirra.mirrors.stripe.errors import (
 )
 
 _REQUEST_OPTIONS = frozenset(RequestOptions.__annotations__)
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -215,16 +217,22 @@ def _validate_scalar(node: Scalar, value: Any, path: str) -> Any:
         raise InvalidParameter("Invalid string" if node.type is str else f"Invalid {path}", param=path)
     if node.type is int:
         try:
-            return int(value)
+            number = int(value)
         except ValueError:
             raise ParameterInvalidInteger(path, value) from None
+        if not _INT64_MIN <= number <= _INT64_MAX:  # Stripe's integers are 64-bit
+            raise ParameterInvalidInteger(path, value)
+        return number
     if node.type is bool:
         if value not in ("true", "false"):
             raise InvalidParameter(f"Invalid boolean: {value}", param=path)
         return value == "true"
     if node.type is float:
         try:
-            return float(value)
+            number = float(value)
         except ValueError:
             raise InvalidParameter(f"Invalid decimal: {value}", param=path) from None
+        if not math.isfinite(number):
+            raise InvalidParameter(f"Invalid decimal: {value}", param=path)
+        return number
     return value

@@ -38,6 +38,8 @@ def test_required_parameters_come_from_the_schema() -> None:
         ("foo=1&bar=2", errors.ParameterUnknown, "foo", "Received unknown parameters: foo, bar"),
         ("shipping[name]=n&shipping[address][x]=1", errors.ParameterUnknown, "shipping[address][x]", None),
         ("balance=1.5", errors.ParameterInvalidInteger, "balance", "Invalid integer: 1.5"),
+        # Stripe's integers are 64-bit (and a stored object could not hold a larger one)
+        ("balance=9223372036854775808", errors.ParameterInvalidInteger, "balance", "Invalid integer: 9223372036854775808"),
         ("name=", errors.ParameterInvalidEmpty, "name", None),
         ("address=oops", errors.InvalidParameter, "address", "Invalid object"),
         ("preferred_locales=en", errors.InvalidParameter, "preferred_locales", "Invalid array"),
@@ -51,3 +53,11 @@ def test_errors(body: str, error: type[errors.StripeError], param: str, message:
     assert raised.value.param == param
     if message:
         assert raised.value.message == message
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "-Infinity"])
+def test_decimals_must_be_finite(value: str) -> None:
+    with pytest.raises(errors.InvalidParameter) as raised:
+        check("CouponCreateParams", f"percent_off={value}")
+    assert raised.value.param == "percent_off"
+    assert raised.value.message == f"Invalid decimal: {value}"
