@@ -6,8 +6,8 @@ receiver. Send only through the `send_*` helpers: they log a failing receiver in
 it fail the request that caused the signal, and never depend on receiver order.
 
 A vendor request sends its signals inside `held()`: they wait for `send_held()`, which direct
-mode calls once the answer has been sent and the proxy addon on the event loop's next turn, so
-the event log's work is not inside the request. Every signal still goes out in the order it was
+mode and the proxy addon call once the answer has been written, so the event log's work is not
+part of the request's latency. Every signal still goes out in the order it was
 sent, and whatever reads what the signals feed (the event log, its counts) calls `send_held()`
 first, so it never misses a request that has been answered.
 """
@@ -61,6 +61,10 @@ def held() -> Iterator[None]:
     finally:
         _holding.reset(token)
         _held.extend(holding)
+
+
+def has_held() -> bool:
+    return bool(_held)
 
 
 def send_held() -> None:

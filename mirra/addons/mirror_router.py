@@ -1,9 +1,11 @@
 """Answer requests for mirrored hosts in-process, from the flow's session.
 
 Setting `flow.response` in `request` means mitmproxy never goes upstream for these flows. Vendor
-calls are answered synchronously (short SQLite work); their signals go out on the loop's next
-turn (`signals.held`). The mirror's admin routes (`/_mirra/...`) may wait for due jobs: for those the hook returns a coroutine, which
-mitmproxy awaits (it awaits whatever a hook returns), so ordinary calls pay nothing for it.
+calls are answered synchronously (short SQLite work); their signals wait (`signals.held`) until
+mitmproxy has written the answer, so the event log's work is not part of the call's latency. The
+mirror's admin routes (`/_mirra/...`) may wait for due jobs: for those the hook returns a
+coroutine, which mitmproxy awaits (it awaits whatever a hook returns), so ordinary calls pay
+nothing for it.
 """
 
 from __future__ import annotations
@@ -49,9 +51,16 @@ class MirrorRouter:
         with signals.held():
             answer = dispatch(mirror, session, request)
         _answer(flow, answer)
-        # outside the hook, though still before mitmproxy writes the answer (two turns on)
-        asyncio.get_running_loop().call_soon(signals.send_held)
         return None
+
+    def response(self, flow: http.HTTPFlow) -> None:
+        """Send the held signals once the answer is on the wire. mitmproxy writes it when this
+        hook's completion is processed, on the loop's next turn, from a callback scheduled after
+        this hook returns; a timer due at once runs after that turn's scheduled callbacks. Were
+        that order to change, the signals would only go out earlier; and whatever reads the
+        event log sends them first (a call whose answer never left gets its signals that way)."""
+        if signals.has_held():
+            asyncio.get_running_loop().call_later(0, signals.send_held)
 
     async def _admin(self, flow: http.HTTPFlow, session: Session, mirror: Mirror, request: MirrorRequest) -> None:
         _answer(flow, await handle_admin(self.admin, session, mirror, request))

@@ -1,12 +1,7 @@
-"""A mirrored call opens no upstream connection; only passthrough hosts are ever connected to.
-
-The proxy runs in-process (its own loop in a thread) so a spy addon can see every
-`server_connect` mitmproxy attempts: the hook fires before any DNS lookup or socket.
-"""
+"""A mirrored call opens no upstream connection; only passthrough hosts are ever connected to."""
 
 from __future__ import annotations
 
-import asyncio
 import http.server
 import threading
 from collections.abc import Iterator
@@ -16,21 +11,7 @@ import pytest
 import requests
 import stripe
 
-from mirra.addons import default_addons
-from mirra.certs import CertificateAuthority
-from mirra.mirrors.admin import AdminServices
-from mirra.mirrors.catalog import default_catalog
-from mirra.proxy.master import start_proxy
-from mirra.sessions.registry import SessionRegistry
-from mirra.sessions.runner import JobRunner
-
-
-class ConnectSpy:
-    def __init__(self) -> None:
-        self.attempts: list[tuple[str, int]] = []
-
-    def server_connect(self, data: object) -> None:
-        self.attempts.append(data.server.address)  # type: ignore[attr-defined]
+from tests.addons.conftest import ConnectSpy
 
 
 class LocalSite(http.server.BaseHTTPRequestHandler):
@@ -51,40 +32,6 @@ def local_site() -> Iterator[int]:
     yield server.server_address[1]
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture
-def proxy(tmp_path: Path) -> Iterator[tuple[int, ConnectSpy, Path]]:
-    ca = CertificateAuthority(tmp_path / "certs").ensure()
-    catalog = default_catalog()
-    registry = SessionRegistry(tmp_path, catalog)
-    spy = ConnectSpy()
-    loop = asyncio.new_event_loop()
-    started: dict[str, object] = {}
-    ready = threading.Event()
-    stop_requested = asyncio.Event()
-
-    async def run() -> None:
-        running = await start_proxy(
-            host="127.0.0.1",
-            port=0,
-            confdir=ca.confdir,
-            passthrough=["localhost"],
-            addons=[*default_addons(registry, catalog, AdminServices(registry, JobRunner(registry), tmp_path)), spy],
-        )
-        started["proxy"] = running
-        ready.set()
-        await stop_requested.wait()
-        await running.stop()
-
-    thread = threading.Thread(target=loop.run_until_complete, args=(run(),), daemon=True)
-    thread.start()
-    assert ready.wait(30)
-    yield started["proxy"].port, spy, ca.bundle_path  # type: ignore[attr-defined]
-    loop.call_soon_threadsafe(stop_requested.set)
-    thread.join(30)
-    loop.close()
-    registry.close()
 
 
 def test_mirrored_call_opens_no_upstream_connection(
