@@ -125,10 +125,11 @@ async def serve(config: ServerConfig, on_ready: Callable[[ServerUrls], None]) ->
 
 
 async def _housekeeping(registry: SessionRegistry) -> None:
-    """Write buffered events to disk often; end expired ephemeral sessions about once a second."""
+    """Write the events no answered call has written (`Session.answered`); end expired ephemeral
+    sessions about once a second."""
     rounds = 0
     while True:
-        registry.flush_events()
+        registry.flush_due_events()
         if rounds % EXPIRY_EVERY == 0:
             for session_id in registry.expired(time.time()):
                 with contextlib.suppress(MirraError):

@@ -63,10 +63,6 @@ def held() -> Iterator[None]:
         _held.extend(holding)
 
 
-def has_held() -> bool:
-    return bool(_held)
-
-
 def send_held() -> None:
     """Send every held signal now, oldest first."""
     while _held:

@@ -25,6 +25,8 @@ from mirra.mirrors.dispatch import dispatch
 from mirra.mirrors.http import MirrorRequest, MirrorResponse
 from mirra.sessions.registry import Session, SessionRegistry, session_not_found
 
+ANSWERED_KEY = "mirra.answered"  # the session whose mirror answered the flow
+
 
 class MirrorRouter:
     def __init__(self, registry: SessionRegistry, catalog: MirrorCatalog, admin: AdminServices) -> None:
@@ -51,16 +53,18 @@ class MirrorRouter:
         with signals.held():
             answer = dispatch(mirror, session, request)
         _answer(flow, answer)
+        flow.metadata[ANSWERED_KEY] = session
         return None
 
     def response(self, flow: http.HTTPFlow) -> None:
-        """Send the held signals once the answer is on the wire. mitmproxy writes it when this
+        """Run `Session.answered` once the answer is on the wire. mitmproxy writes it when this
         hook's completion is processed, on the loop's next turn, from a callback scheduled after
         this hook returns; a timer due at once runs after that turn's scheduled callbacks. Were
-        that order to change, the signals would only go out earlier; and whatever reads the
-        event log sends them first (a call whose answer never left gets its signals that way)."""
-        if signals.has_held():
-            asyncio.get_running_loop().call_later(0, signals.send_held)
+        that order to change, the work would only run earlier; and whatever reads the event log
+        sends the held signals first (a call whose answer never left gets its signals that way)."""
+        session = flow.metadata.pop(ANSWERED_KEY, None)
+        if session is not None:
+            asyncio.get_running_loop().call_later(0, session.answered)
 
     async def _admin(self, flow: http.HTTPFlow, session: Session, mirror: Mirror, request: MirrorRequest) -> None:
         _answer(flow, await handle_admin(self.admin, session, mirror, request))

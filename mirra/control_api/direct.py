@@ -11,7 +11,7 @@ from mirra.mirrors.admin import handle_admin, is_admin
 from mirra.mirrors.catalog import MirrorCatalog
 from mirra.mirrors.dispatch import dispatch
 from mirra.mirrors.http import MirrorRequest, MirrorResponse
-from mirra.sessions.registry import SessionRegistry, session_not_found
+from mirra.sessions.registry import Session, SessionRegistry, session_not_found
 
 
 async def mirror_request(request: Request) -> Response:
@@ -35,7 +35,7 @@ async def mirror_request(request: Request) -> Response:
         return _response(await handle_admin(request.app.state.admin, session, mirror, vendor_request))
     with signals.held():
         answer = dispatch(mirror, session, vendor_request)
-    return _response(answer, BackgroundTask(_send_held))  # the signals, once it has left
+    return _response(answer, BackgroundTask(_answered, session))  # once it has left
 
 
 def _response(answer: MirrorResponse, background: BackgroundTask | None = None) -> Response:
@@ -45,7 +45,7 @@ def _response(answer: MirrorResponse, background: BackgroundTask | None = None) 
     return response
 
 
-async def _send_held() -> None:
-    """A coroutine: Starlette runs a plain function's background task on a worker thread, and the
-    signals' receivers belong on the event loop."""
-    signals.send_held()
+async def _answered(session: Session) -> None:
+    """A coroutine: Starlette runs a plain function's background task on a worker thread, and
+    `Session.answered` belongs on the event loop."""
+    session.answered()

@@ -1,9 +1,10 @@
 """The session's event log: every request, webhook, state change and lifecycle step, in order.
 
 Events get increasing sequence numbers when they are appended, go at once to live subscribers
-(the SSE stream), and are written to the session database in batches (`flush`, which mirra's
-runtime calls every few tens of milliseconds and at shutdown): the vendor request that caused an
-event never waits for it. A subscriber that reconnects with the last sequence number it saw gets
+(the SSE stream), and are written to the session database in batches (`flush_if_due`, at most
+every `FLUSH_SECONDS`: once a call's answer has been written, or from mirra's housekeeping when
+calls stop; `flush` at shutdown and before every read): the vendor request that caused an event
+never waits for it. A subscriber that reconnects with the last sequence number it saw gets
 everything after it from `since`.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +41,7 @@ LIFECYCLE = "session.lifecycle"
 GRADED = "evaluation.criterion_graded"
 EVENT_TYPES = (TRAFFIC, WEBHOOK, STATE, LIFECYCLE, GRADED)
 
+FLUSH_SECONDS = 0.05  # how long appended events may wait to be written while calls keep coming
 SUBSCRIBER_BACKLOG = 10_000  # a slower subscriber is dropped and must resume from the log
 
 metadata = MetaData()
@@ -78,6 +81,7 @@ class EventLog:
     def __init__(self, store: SessionStore) -> None:
         self.store = store
         self.pending: list[Event] = []
+        self.flushed_at = time.monotonic()
         # each live subscriber's queue, with the event types and mirrors it wants (empty: all)
         self.subscribers: dict[asyncio.Queue[Event | None], tuple[frozenset[str], frozenset[str]]] = {}
         with store.unit_of_work() as uow:
@@ -114,6 +118,7 @@ class EventLog:
         """Write pending events to the session database in one transaction (after the signals
         still held for answered requests have been turned into events)."""
         signals.send_held()
+        self.flushed_at = time.monotonic()
         if not self.pending:
             return
         batch, self.pending = self.pending, []
@@ -130,6 +135,12 @@ class EventLog:
         ]
         with self.store.unit_of_work() as uow:
             uow.run_many(_INSERT, rows)
+
+    def flush_if_due(self) -> None:
+        """Flush when events are waiting and the last flush is `FLUSH_SECONDS` old: one
+        transaction for many calls' events, and none while a call is being answered."""
+        if self.pending and time.monotonic() - self.flushed_at >= FLUSH_SECONDS:
+            self.flush()
 
     def since(
         self, after: int, types: Iterable[str] = (), mirrors: Iterable[str] = (), limit: int = 1000

@@ -94,6 +94,13 @@ class Session(SessionInfo):
     settings: SessionSettings
     ids: IdGenerator = field(default_factory=IdGenerator)
 
+    def answered(self) -> None:
+        """What a mirror call causes that its caller need not wait for, run once the answer has
+        been sent: the call's held signals (which feed the event log), then the log's write if
+        one is due."""
+        signals.send_held()
+        self.events.flush_if_due()
+
 
 _SET_NEXT_JOB_WALL = Prepared(
     update(sessions_table).where(sessions_table.c.id == bindparam("session_id")).values(next_job_wall=bindparam("wall"))
@@ -233,9 +240,10 @@ class SessionRegistry:
             conn.execute(delete(sessions_table).where(sessions_table.c.id == session_id))
         self._discard_files(info)
 
-    def flush_events(self) -> None:
+    def flush_due_events(self) -> None:
+        signals.send_held()  # a call whose answer never left (its client went away) still counts
         for session in list(self._open.values()):
-            session.events.flush()
+            session.events.flush_if_due()
 
     def close(self) -> None:
         for session in list(self._open.values()):

@@ -147,7 +147,7 @@ def test_traffic_events_carry_the_exchange_with_credentials_redacted(
     missing, created = read(mirra, session["sessionId"], 2, types="traffic.request_completed")[:2]
     assert (missing["host"], missing["path"], missing["status"]) == ("api.stripe.com", "/v1/customers/cus_missing", 404)
     assert json.loads(missing["responseBody"])["error"]["code"] == "resource_missing"
-    assert missing["requestHeaders"]["authorization"] == "Bearer sk_test_mirr…"  # never the whole key
+    assert missing["requestHeaders"]["authorization"] == "Bearer sk_test_mirr..."  # never the whole key
     assert created["requestBody"] == "email=x%40example.com"
     assert json.loads(created["responseBody"])["email"] == "x@example.com"
     assert created["responseHeaders"]["Request-Id"] == created["requestId"]
