@@ -9,6 +9,7 @@ together when the mirror raises a vendor error, so bad input changes no state by
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -49,17 +50,18 @@ class Prepared:
 class UnitOfWork:
     """One open transaction plus the work to do once it has committed (signals)."""
 
-    def __init__(self, session_id: str, conn: Connection) -> None:
+    def __init__(self, session_id: str, conn: Connection, driver: sqlite3.Connection) -> None:
         self.session_id = session_id
         self.conn = conn
+        self._driver = driver  # conn's own sqlite3 connection, looked up once, not per statement
         self._after_commit: list[Callable[[], None]] = []
 
     def run(self, prepared: Prepared, params: dict[str, Any]) -> Any:
         """Execute a prepared statement; returns the DB-API cursor (rows are tuples)."""
-        return self.conn.connection.driver_connection.execute(prepared.sql, params)  # type: ignore[union-attr]
+        return self._driver.execute(prepared.sql, params)
 
     def run_many(self, prepared: Prepared, rows: list[dict[str, Any]]) -> None:
-        self.conn.connection.driver_connection.executemany(prepared.sql, rows)  # type: ignore[union-attr]
+        self._driver.executemany(prepared.sql, rows)
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         self._after_commit.append(callback)
@@ -102,7 +104,7 @@ class SessionStore:
         self._in_unit_of_work = True
         driver.execute("BEGIN IMMEDIATE")
         try:
-            uow = UnitOfWork(self.session_id, self._conn)
+            uow = UnitOfWork(self.session_id, self._conn, driver)
             yield uow
         except BaseException:
             if driver.in_transaction:
