@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import unquote_plus, urlencode
+from urllib.parse import unquote_to_bytes, urlencode
 
 from mirra.mirrors.stripe.errors import InvalidParameter
 
@@ -31,9 +31,12 @@ def decode(*encoded: str) -> Tree:
 
 
 def _unquote(text: str) -> str:
-    """`parse_qsl`'s decoding of one key or value, done only where there is something to decode:
-    on the request path most parts have no `%` or `+`."""
-    return unquote_plus(text) if "%" in text or "+" in text else text
+    """`parse_qsl`'s decoding of one key or value (invalid UTF-8 becomes U+FFFD), done only where
+    there is something to decode. Through bytes: `unquote_plus` took twice as long, and the SDKs
+    encode every bracket of every key."""
+    if "%" not in text and "+" not in text:
+        return text
+    return unquote_to_bytes(text.replace("+", " ")).decode("utf-8", errors="replace")
 
 
 def split_key(key: str) -> list[str]:
