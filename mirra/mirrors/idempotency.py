@@ -22,6 +22,7 @@ from sqlalchemy import (
     bindparam,
     select,
 )
+from sqlalchemy.dialects import sqlite
 
 from mirra.mirrors.http import MirrorResponse
 from mirra.sessions.store import Prepared, UnitOfWork, json_text
@@ -56,7 +57,9 @@ _FIND = Prepared(
     ).where(_BY_KEY)
 )
 _INSERT = Prepared(
-    idempotency_table.insert().values({column.name: bindparam(column.name) for column in idempotency_table.c})
+    sqlite.insert(idempotency_table)
+    .values({column.name: bindparam(column.name) for column in idempotency_table.c})
+    .on_conflict_do_nothing()
 )
 _DELETE = Prepared(idempotency_table.delete().where(_BY_KEY))
 
@@ -86,8 +89,9 @@ def remember(
     request_id: str,
     response: MirrorResponse,
     created_at: float,
-) -> None:
-    uow.run(
+) -> bool:
+    """Store the response for `key`; False (and nothing stored) when the key already has one."""
+    inserted = uow.run(
         _INSERT,
         {
             "scope": scope,
@@ -100,6 +104,7 @@ def remember(
             "created_at": created_at,
         },
     )
+    return inserted.rowcount == 1
 
 
 def forget(uow: UnitOfWork, scope: str, key: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 import requests
 import stripe
@@ -252,6 +253,32 @@ def test_execution_errors_are_replayed(stripe_client: stripe.StripeClient) -> No
             customers.update("cus_gone", {"name": "x"}, {"idempotency_key": "k-404"})
         assert missing.value.http_status == 404
     assert missing.value.headers["idempotent-replayed"] == "true"
+
+
+def test_a_replay_answers_as_the_first_call_did_even_when_running_it_now_would_fail(
+    stripe_client: stripe.StripeClient,
+) -> None:
+    customers = stripe_client.v1.customers
+    customer = customers.create({"name": "before"})
+    renamed = customers.update(customer.id, {"name": "after"}, {"idempotency_key": "rename-1"})
+    customers.delete(customer.id)
+    replayed = customers.update(customer.id, {"name": "after"}, {"idempotency_key": "rename-1"})
+    assert replayed.last_response.headers["idempotent-replayed"] == "true"
+    assert replayed.to_dict() == renamed.to_dict()
+    assert customers.retrieve(customer.id).to_dict().get("deleted") is True
+
+
+def test_keys_are_kept_for_24_hours_of_session_time(
+    stripe_client: stripe.StripeClient, session: dict[str, Any]
+) -> None:
+    customers = stripe_client.v1.customers
+    first = customers.create({"name": "day one"}, {"idempotency_key": "daily"})
+    assert customers.create({"name": "day one"}, {"idempotency_key": "daily"}).id == first.id
+    admin = f"{session['mirrors'][0]['url']}/_mirra"
+    httpx.post(f"{admin}/clock/advance", json={"seconds": 24 * 3600 + 1}, trust_env=False).raise_for_status()
+    second = customers.create({"name": "day two"}, {"idempotency_key": "daily"})  # other params: a new call
+    assert second.id != first.id and second.name == "day two"
+    assert customers.create({"name": "day two"}, {"idempotency_key": "daily"}).id == second.id
 
 
 def test_keys_come_in_stripes_order(mirra: MirraProcess, session: dict[str, Any]) -> None:

@@ -1,7 +1,8 @@
 """The Stripe request pipeline, in order:
 
     authenticate_api_key -> check_rate_limit -> route_request -> decode_params
-    -> execute: (one unit of work) check_idempotency_key -> run_handler -> remember_response
+    -> execute: (one unit of work) run_handler -> remember_response
+                (a key already used: roll back, then check_idempotency_key replays)
     -> render_error (any StripeError, anywhere) -> add_stripe_headers
 
 A handler's changes commit together with the idempotency record; a StripeError rolls them
@@ -79,36 +80,52 @@ def handle(session: Session, request: MirrorRequest) -> MirrorResponse:
     return add_stripe_headers(ctx, response, replayed_from)
 
 
+class _KeyTaken(Exception):
+    """The idempotency key already has a stored response: the work done meanwhile rolls back."""
+
+
 def execute(ctx: RequestContext, match: Match, tree: forms.Tree) -> tuple[MirrorResponse, str | None]:
     """Run the request in one unit of work and keep its response for the idempotency key.
 
     Returns the response and, for a replay, the id of the request that first produced it. A
     StripeError raised once execution began rolls the work back and is itself kept for replay.
+    Optimistic: the SDKs send a fresh key with every call, so the request runs first and storing
+    its response is what finds a key already used; the work then rolls back, and the earlier
+    response (or Stripe's idempotency error) is the answer.
     """
     key = ctx.request.header("idempotency-key") if ctx.request.method == "POST" else None
     fingerprint = _fingerprint(ctx.request, tree)
     store = ctx.session.store
+    error: StripeError | None = None
     try:
         with store.unit_of_work() as uow:
             ctx.backend = StripeBackend(ctx.session, uow, request_id=ctx.request_id, idempotency_key=key)
-            stored = check_idempotency_key(ctx, uow, key, fingerprint)
-            if stored is not None:
-                return stored.response, stored.request_id
             try:
                 response = run_handler(ctx, match, tree)
-            except StripeError as error:
-                if not error.keeps_changes:
+            except StripeError as failure:
+                if not failure.keeps_changes:
                     raise
-                response = render_error(error, ctx.request_id, ctx.session.clock.timestamp())
+                response = render_error(failure, ctx.request_id, ctx.session.clock.timestamp())
+            if not remember_response(ctx, uow, key, fingerprint, response):
+                raise _KeyTaken
+            return response, None
+    except _KeyTaken:
+        pass
+    except StripeError as failure:
+        if key is None:
+            raise
+        error = failure
+    with store.unit_of_work() as uow:
+        stored = check_idempotency_key(ctx, uow, key, fingerprint)
+        if stored is not None:
+            return stored.response, stored.request_id
+        if error is not None and error.stored_for_idempotency:
+            response = render_error(error, ctx.request_id, ctx.session.clock.timestamp())
             remember_response(ctx, uow, key, fingerprint, response)
             return response, None
-    except StripeError as error:
-        if key is None or not error.stored_for_idempotency:
-            raise
-        response = render_error(error, ctx.request_id, ctx.session.clock.timestamp())
-        with store.unit_of_work() as uow:
-            remember_response(ctx, uow, key, fingerprint, response)
-        return response, None
+    if error is not None:
+        raise error
+    return execute(ctx, match, tree)  # the key's response had expired (and is forgotten): run afresh
 
 
 def authenticate_api_key(request: MirrorRequest) -> str:
@@ -170,11 +187,15 @@ def run_handler(ctx: RequestContext, match: Match, tree: forms.Tree) -> MirrorRe
 
 def remember_response(
     ctx: RequestContext, uow: UnitOfWork, key: str | None, fingerprint: str, response: MirrorResponse
-) -> None:
-    if key is not None and response.status not in (409, 429):
-        idempotency.remember(
-            uow, IDEMPOTENCY_SCOPE, key, fingerprint, ctx.request_id, response, ctx.session.clock.now()
-        )
+) -> bool:
+    """Keep the response for the key; False when the key already has one."""
+    if key is None:
+        return True
+    if response.status in (409, 429):  # not kept, as Stripe does
+        return idempotency.find(uow, IDEMPOTENCY_SCOPE, key) is None
+    return idempotency.remember(
+        uow, IDEMPOTENCY_SCOPE, key, fingerprint, ctx.request_id, response, ctx.session.clock.now()
+    )
 
 
 def add_stripe_headers(
