@@ -9,36 +9,47 @@ from __future__ import annotations
 import base64
 import os
 import threading
+from collections.abc import Callable
 
-_BLOCK_BYTES = 4096
+_BLOCK_BYTES = 3072
 
 
-class _RandomBlocks:
-    """urandom read a block at a time: a Stripe create needs five ids and secrets, and one
-    system call each cost more than the rest of making them. Thread-safe; a forked child starts
-    from a fresh block, so two processes never hand out the same bytes."""
+class _RandomText:
+    """Random characters from urandom, made a block at a time and handed out in slices: a
+    Stripe create needs five ids and secrets, and a system call and an encoding each cost more
+    than the rest of making them. Thread-safe; a forked child starts from a fresh block, so two
+    processes never hand out the same characters."""
 
-    def __init__(self) -> None:
+    def __init__(self, block: Callable[[], str]) -> None:
+        self._block = block
         self._lock = threading.Lock()
-        self._block = b""
+        self._text = ""
         self._at = 0
         os.register_at_fork(after_in_child=self._discard)
 
-    def take(self, count: int) -> bytes:
+    def take(self, count: int) -> str:
         with self._lock:
-            if self._at + count > len(self._block):
-                self._block = os.urandom(max(_BLOCK_BYTES, count))
+            while len(self._text) - self._at < count:
+                self._text = self._text[self._at :] + self._block()
                 self._at = 0
             start = self._at
             self._at += count
-            return self._block[start : self._at]
+            return self._text[start : self._at]
 
     def _discard(self) -> None:
         self._lock = threading.Lock()
-        self._block = b""
+        self._text = ""
+        self._at = 0
 
 
-_random = _RandomBlocks()
+def _base62_block() -> str:
+    """Uniform base62: base64 of random bytes with '+' and '/' dropped (rejection sampling;
+    every base64 character carries six independent random bits)."""
+    return base64.b64encode(os.urandom(_BLOCK_BYTES)).decode().replace("+", "").replace("/", "")
+
+
+_BASE62 = _RandomText(_base62_block)
+_HEX = _RandomText(lambda: os.urandom(_BLOCK_BYTES).hex().upper())
 
 
 class IdGenerator:
@@ -46,21 +57,10 @@ class IdGenerator:
 
     def new(self, prefix: str, length: int = 24) -> str:
         """`prefix` plus `length` base62 characters ([0-9A-Za-z])."""
-        return prefix + base62(length)
+        return prefix + _BASE62.take(length)
 
     def hex_upper(self, length: int) -> str:
-        return _random.take((length + 1) // 2).hex()[:length].upper()
-
-
-def base62(length: int) -> str:
-    """Uniform base62: base64 of random bytes with '+' and '/' dropped (rejection sampling).
-
-    Whole 3-byte groups only, so no padding and no biased final character."""
-    chosen = ""
-    while len(chosen) < length:
-        encoded = base64.b64encode(_random.take(3 * (length // 3 + 2))).decode()
-        chosen += encoded.replace("+", "").replace("/", "")
-    return chosen[:length]
+        return _HEX.take(length)
 
 
 def new_session_id() -> str:
