@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import re
+import time
 import warnings
 from collections import Counter
 
-from mirra.sessions.ids import IdGenerator
+from mirra.sessions.ids import IdGenerator, time_prefix
 
 
 def test_ids_are_a_prefix_and_base62_and_never_repeat() -> None:
@@ -41,3 +42,13 @@ def test_a_forked_child_never_hands_out_the_parents_next_characters() -> None:
     os.waitpid(pid, 0)
     child = os.read(read, 64).decode()
     assert child != ids.new("", 64)
+
+
+def test_sortable_ids_begin_with_their_second_and_sort_in_time_order() -> None:
+    before = int(time.time())
+    made = IdGenerator().new_sortable("cus_", 14)
+    after = int(time.time())
+    assert re.fullmatch(r"cus_[0-9A-Za-z]{14}", made)
+    assert made[4:10] in {time_prefix(second) for second in range(before, after + 1)}
+    seconds = [0, 61, 62, 1_795_000_000, 1_795_000_001, 1_800_000_000, 62**6 - 1]
+    assert [time_prefix(second) for second in seconds] == sorted(time_prefix(second) for second in seconds)

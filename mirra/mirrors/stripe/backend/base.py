@@ -135,7 +135,7 @@ class BackendBase:
 
     def new_id(self, kind: str) -> str:
         prefix, length = ids.PREFIXES[kind]
-        return self.session.ids.new(prefix, length)
+        return self.session.ids.new_sortable(prefix, length)
 
     def load(self, object_id: str) -> Document | None:
         """Any live object by id, for expansion."""
