@@ -7,9 +7,9 @@ it fail the request that caused the signal, and never depend on receiver order.
 
 A vendor request sends its signals inside `held()`: they wait for `send_held()`, which direct
 mode and the proxy addon call once the answer has been written, so the event log's work is not
-part of the request's latency. Every signal still goes out in the order it was
-sent, and whatever reads what the signals feed (the event log, its counts) calls `send_held()`
-first, so it never misses a request that has been answered.
+part of the request's latency. Every signal still goes out in the order it was sent, and
+whatever reads what the signals feed (the event log, its counts) calls `send_held()` first, so it
+never misses a request that has been answered.
 """
 
 from __future__ import annotations
