@@ -3,6 +3,7 @@ the unmodified resend SDK."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -101,6 +102,26 @@ def test_broadcast_to_a_segment(sdk: Any, resend_mirror: ResendMirror) -> None:
     with pytest.raises(resend.exceptions.ResendError) as raised:
         sdk.Broadcasts.cancel(broadcast["id"])
     assert (raised.value.code, raised.value.message) == (403, "Only queued or scheduled broadcasts can be canceled")
+
+
+def test_one_advance_past_a_scheduled_broadcast_runs_every_step_at_its_time(sdk: Any, resend_mirror: ResendMirror) -> None:
+    """The send falls due inside the advance: its emails are sent at the scheduled time and reach
+    their outcomes two session seconds later, still inside the same advance."""
+    verified_domain(sdk, resend_mirror)
+    segment = sdk.Segments.create({"name": "Everyone"})
+    sdk.Contacts.create({"email": "bounced@resend.dev", "audience_id": segment["id"]})
+    broadcast = sdk.Broadcasts.create({"segment_id": segment["id"], "from": "Acme <news@mail.acme.dev>",
+                                       "subject": "News", "html": "<p>Hi</p>"})
+    sdk.Broadcasts.send({"broadcast_id": broadcast["id"], "scheduled_at": "in 1 hour"})
+    resend_mirror.advance(2 * 3600)
+    assert sdk.Broadcasts.get(broadcast["id"])["status"] == "sent"
+    bounced = sdk.Broadcasts.recipients(broadcast["id"], {"type": "bounced"})["data"]
+    assert [r["email"] for r in bounced] == ["bounced@resend.dev"]
+    (email,) = resend_mirror.state()["objects"]["email"]
+    times = {event["type"]: datetime.fromisoformat(event["at"]) for event in email["events"]}
+    scheduled = datetime.fromisoformat(sdk.Broadcasts.get(broadcast["id"])["scheduled_at"])
+    assert times["email.sent"] == scheduled
+    assert times["email.bounced"] - scheduled == timedelta(seconds=resend_mirror.settings()["deliverySeconds"])
 
 
 def test_api_keys_permissions_and_revocation(sdk: Any, resend_mirror: ResendMirror, monkeypatch: pytest.MonkeyPatch) -> None:

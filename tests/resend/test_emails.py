@@ -3,6 +3,7 @@ schedules, validation errors, idempotency and the rate limit."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -106,7 +107,11 @@ def test_schedule_reschedule_and_cancel(sdk: Any, resend_mirror: ResendMirror) -
     resend_mirror.advance(3700)
     assert sdk.Emails.get(later)["last_event"] == "scheduled"  # moved to two hours
     resend_mirror.advance(3600)
-    assert sdk.Emails.get(later)["last_event"] == "sent"
+    email = sdk.Emails.get(later)
+    assert email["last_event"] == "delivered"  # sent at its time, delivered deliverySeconds later
+    times = {event["type"]: datetime.fromisoformat(event["at"]) for event in resend_mirror.email_state(later)["events"]}
+    assert times["email.sent"] == datetime.fromisoformat(email["scheduled_at"])
+    assert times["email.delivered"] - times["email.sent"] == timedelta(seconds=resend_mirror.settings()["deliverySeconds"])
 
     canceled = send(sdk, "delivered@resend.dev", scheduled_at="in 10 min")
     assert sdk.Emails.cancel(canceled)["object"] == "email"

@@ -16,31 +16,31 @@ if TYPE_CHECKING:
     from mirra.sessions.registry import Session
 
 
-def _in_backend(session: Session, step: Callable[[ResendBackend], None]) -> None:
+def _in_backend(session: Session, job: Job, step: Callable[[ResendBackend], None]) -> None:
     with session.store.unit_of_work() as uow:
-        step(ResendBackend(session, uow))
+        step(ResendBackend(session, uow, at=job.due_at))
 
 
 @job_handler(SEND_JOB)
 async def send_email(session: Session, job: Job) -> None:
-    _in_backend(session, lambda backend: backend.send_due(job.data["email"], job.data["scheduled_at"]))
+    _in_backend(session, job, lambda backend: backend.send_due(job.data["email"], job.data["scheduled_at"]))
 
 
 @job_handler(OUTCOME_JOB)
 async def reach_outcomes(session: Session, job: Job) -> None:
-    _in_backend(session, lambda backend: backend.reach_outcomes(job.data["email"]))
+    _in_backend(session, job, lambda backend: backend.reach_outcomes(job.data["email"]))
 
 
 @job_handler(COMPLAINT_JOB)
 async def complain(session: Session, job: Job) -> None:
-    _in_backend(session, lambda backend: backend.complain(job.data["email"], job.data["recipients"]))
+    _in_backend(session, job, lambda backend: backend.complain(job.data["email"], job.data["recipients"]))
 
 
 @job_handler(VERIFY_JOB)
 async def verify_domain(session: Session, job: Job) -> None:
-    _in_backend(session, lambda backend: backend.finish_verification(job.data["domain"]))
+    _in_backend(session, job, lambda backend: backend.finish_verification(job.data["domain"]))
 
 
 @job_handler(BROADCAST_SEND_JOB)
 async def send_broadcast(session: Session, job: Job) -> None:
-    _in_backend(session, lambda backend: backend.deliver_broadcast(job.data["broadcast"], job.data["scheduled_at"]))
+    _in_backend(session, job, lambda backend: backend.deliver_broadcast(job.data["broadcast"], job.data["scheduled_at"]))

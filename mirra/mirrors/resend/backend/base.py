@@ -22,15 +22,18 @@ MIRROR = "resend"
 
 
 class BackendBase:
-    def __init__(self, session: Session, uow: UnitOfWork) -> None:
+    def __init__(self, session: Session, uow: UnitOfWork, at: float | None = None) -> None:
         self.session = session
         self.uow = uow
+        self.at = at  # a job's due time: steps a clock advance passes over keep their own times
         self.settings = resend_settings(session)
         self.documents = Documents(uow, models.objects, MIRROR)
         self.sending_domain: str | None = None  # set when the request's key may send from one domain only
 
     def now(self) -> float:
-        return self.session.clock.now()
+        """The time the work happens at: now, or the due time of the job doing it (a send due at
+        T reaches its outcome at T + deliverySeconds, however far one advance jumps past T)."""
+        return self.session.clock.now() if self.at is None else self.at
 
     def timestamp(self) -> str:
         return rest_timestamp(self.now())
