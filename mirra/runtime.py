@@ -37,8 +37,7 @@ from mirra.sessions.recording import record_events
 from mirra.sessions.registry import SessionRegistry
 from mirra.sessions.runner import JobRunner
 
-HOUSEKEEPING_SECONDS = 0.05
-EXPIRY_EVERY = 20  # housekeeping rounds between expiry checks
+HOUSEKEEPING_SECONDS = 1.0
 
 
 class StartError(Exception):
@@ -125,16 +124,13 @@ async def serve(config: ServerConfig, on_ready: Callable[[ServerUrls], None]) ->
 
 
 async def _housekeeping(registry: SessionRegistry) -> None:
-    """Write the events no answered call has written (`Session.answered`); end expired ephemeral
-    sessions about once a second."""
-    rounds = 0
+    """About once a second: end expired ephemeral sessions, and write the events of calls whose
+    answer never left (a client that went away); the event log's own timer writes the rest."""
     while True:
         registry.flush_due_events()
-        if rounds % EXPIRY_EVERY == 0:
-            for session_id in registry.expired(time.time()):
-                with contextlib.suppress(MirraError):
-                    registry.end(session_id)
-        rounds += 1
+        for session_id in registry.expired(time.time()):
+            with contextlib.suppress(MirraError):
+                registry.end(session_id)
         await asyncio.sleep(HOUSEKEEPING_SECONDS)
 
 

@@ -1,10 +1,11 @@
 """The session's event log: every request, webhook, state change and lifecycle step, in order.
 
 Events get increasing sequence numbers when they are appended, go at once to live subscribers
-(the SSE stream), and are written to the session database in batches (`flush_if_due`, at most
-every `FLUSH_SECONDS`: once a call's answer has been written, or from mirra's housekeeping when
-calls stop; `flush` at shutdown and before every read): the vendor request that caused an event
-never waits for it. A subscriber that reconnects with the last sequence number it saw gets
+(the SSE stream), and are written to the session database in batches: while calls keep coming,
+at most every `FLUSH_SECONDS`, once a call's answer has been written (`flush_if_due`); when they
+stop, from a timer that the first unwritten event arms (`FLUSH_SECONDS` after the last event);
+`flush` at shutdown and before every read. The vendor request that caused an event never waits
+for it, and an idle server has no timer to run. A subscriber that reconnects with the last sequence number it saw gets
 everything after it from `since`.
 """
 
@@ -82,6 +83,8 @@ class EventLog:
         self.store = store
         self.pending: list[Event] = []
         self.flushed_at = time.monotonic()
+        self.appended_at = self.flushed_at
+        self._timer: asyncio.TimerHandle | None = None
         # each live subscriber's queue, with the event types and mirrors it wants (empty: all)
         self.subscribers: dict[asyncio.Queue[Event | None], tuple[frozenset[str], frozenset[str]]] = {}
         with store.unit_of_work() as uow:
@@ -103,6 +106,9 @@ class EventLog:
         event = Event(self.next_seq, event_type, mirror, at, data)
         self.next_seq += 1
         self.pending.append(event)
+        self.appended_at = time.monotonic()
+        if self._timer is None:
+            self._arm_timer()
         self._count(event)
         for queue, (types, mirrors) in list(self.subscribers.items()):
             if (types and event_type not in types) or (mirrors and mirror not in mirrors):
@@ -136,6 +142,25 @@ class EventLog:
         with self.store.unit_of_work() as uow:
             uow.run_many(_INSERT, rows)
 
+    def _arm_timer(self) -> None:
+        """Outside an event loop (a script, a test) events wait for the next read or `close`."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        self._timer = loop.call_later(FLUSH_SECONDS, self._on_timer)
+
+    def _on_timer(self) -> None:
+        """Write what the last calls left once they have stopped; while they go on, their
+        answers write the log (`flush_if_due`) and the timer only looks again later."""
+        self._timer = None
+        if not self.pending:
+            return
+        if time.monotonic() - self.appended_at >= FLUSH_SECONDS:
+            self.flush()
+        else:
+            self._arm_timer()
+
     def flush_if_due(self) -> None:
         """Flush when events are waiting and the last flush is `FLUSH_SECONDS` old: one
         transaction for many calls' events, and none while a call is being answered."""
@@ -167,6 +192,9 @@ class EventLog:
 
     def close(self) -> None:
         """Flush, and tell every subscriber the stream ended."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
         self.flush()
         for queue in self.subscribers:
             _end(queue)
