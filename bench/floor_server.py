@@ -29,6 +29,7 @@ from mirra.certs import CertificateAuthority
 from mirra.mirrors.catalog import default_catalog
 from mirra.mirrors.stripe.backend.base import API_VERSION
 from mirra.proxy.master import start_proxy
+from mirra.runtime import freeze_startup_objects
 
 STRIPE_HOST = "api.stripe.com"
 
@@ -103,6 +104,7 @@ async def serve(workdir: Path) -> None:
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     print(json.dumps({"port": proxy.port, "ca_bundle": str(ca.bundle_path)}), flush=True)
+    freeze_startup_objects()  # as `mirra proxy` does once it is ready
     try:
         await stop.wait()
     finally:
