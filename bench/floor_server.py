@@ -103,8 +103,8 @@ async def serve(workdir: Path) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
+    freeze_startup_objects()  # as `mirra proxy` does before it says it is ready
     print(json.dumps({"port": proxy.port, "ca_bundle": str(ca.bundle_path)}), flush=True)
-    freeze_startup_objects()  # as `mirra proxy` does once it is ready
     try:
         await stop.wait()
     finally:

@@ -103,9 +103,9 @@ async def serve(config: ServerConfig, on_ready: Callable[[ServerUrls], None]) ->
     try:
         while not server.started and not api_task.done():
             await asyncio.sleep(0.005)
+        freeze_startup_objects()
         _write_server_file(urls, home)
         on_ready(urls)
-        freeze_startup_objects()
         await asyncio.wait(
             [asyncio.create_task(stop.wait()), api_task], return_when=asyncio.FIRST_COMPLETED
         )
