@@ -137,7 +137,7 @@ async def _housekeeping(registry: SessionRegistry) -> None:
 
 
 def freeze_startup_objects() -> None:
-    """Keep what startup made (modules, the Master, the app: ~500k objects) out of every later
+    """Keep what startup made (modules, the Master, the app: ~140k objects) out of every later
     collection: a full collection walked them all, a 90-110 ms pause in a call every few hundred."""
     gc.collect()
     gc.freeze()
