@@ -372,7 +372,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=1, help="client threads")
     parser.add_argument("--rounds", type=int, default=10, help="interleaved rounds")
     parser.add_argument(
-        "--servers", type=int, default=3, help="pairs of servers (mirra, floor) the rounds take in turn"
+        "--servers", type=int, default=5, help="pairs of servers (mirra, floor) the rounds take in turn"
     )
     parser.add_argument(
         "--nagle",
