@@ -5,8 +5,8 @@ Events get increasing sequence numbers when they are appended, go at once to liv
 at most every `FLUSH_SECONDS`, once a call's answer has been written (`flush_if_due`); when they
 stop, from a timer that the first unwritten event arms (`FLUSH_SECONDS` after the last event);
 `flush` at shutdown and before every read. The vendor request that caused an event never waits
-for it, and an idle server has no timer to run. A subscriber that reconnects with the last sequence number it saw gets
-everything after it from `since`.
+for it, and an idle server has no timer to run. A subscriber that reconnects with the last
+sequence number it saw gets everything after it from `since`.
 """
 
 from __future__ import annotations
