@@ -21,6 +21,7 @@ from pathlib import Path
 
 import uvicorn
 
+from mirra import signals
 from mirra.addons import default_addons
 from mirra.certs import CertificateAuthority
 from mirra.control_api.app import build_app
@@ -126,10 +127,11 @@ async def serve(config: ServerConfig, on_ready: Callable[[ServerUrls], None]) ->
 
 
 async def _housekeeping(registry: SessionRegistry) -> None:
-    """About once a second: end expired ephemeral sessions, and write the events of calls whose
-    answer never left (a client that went away); the event log's own timer writes the rest."""
+    """About once a second: end expired ephemeral sessions, and send the held signals of calls
+    whose answer never left (a client that went away), so they still count; the event log's own
+    timer writes the events."""
     while True:
-        registry.flush_due_events()
+        signals.send_held()
         for session_id in registry.expired(time.time()):
             with contextlib.suppress(MirraError):
                 registry.end(session_id)

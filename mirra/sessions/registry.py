@@ -240,11 +240,6 @@ class SessionRegistry:
             conn.execute(delete(sessions_table).where(sessions_table.c.id == session_id))
         self._discard_files(info)
 
-    def flush_due_events(self) -> None:
-        signals.send_held()  # a call whose answer never left (its client went away) still counts
-        for session in list(self._open.values()):
-            session.events.flush_if_due()
-
     def close(self) -> None:
         for session in list(self._open.values()):
             self._close_session(session)
